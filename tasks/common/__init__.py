@@ -1,0 +1,1 @@
+"""What several task handlers share: errors, settings, clients, records, mail."""

@@ -1,0 +1,67 @@
+"""Errors a task raises, named so the ASL ``Retry`` and ``Catch`` blocks can match them.
+
+Step Functions matches an error by the exception's class name (``errorType``), not by
+its base class, so every ASL file lists the exact names below.
+"""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+
+class TaskError(Exception):
+    """Base of every error a task raises on purpose."""
+
+
+class ServiceThrottled(TaskError):
+    """An AWS API throttled the call; the ASL retries it with backoff."""
+
+
+class ServiceUnavailable(TaskError):
+    """An AWS API failed on its side (5xx); the ASL retries it with backoff."""
+
+
+class InvalidInput(TaskError):
+    """The execution's input is wrong; retrying cannot help."""
+
+
+class ConfigurationError(TaskError):
+    """The deployment is missing a setting or a resource; retrying cannot help."""
+
+
+THROTTLING_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "TooManyRequestsException",
+        "ThrottledRequest",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+    }
+)
+UNAVAILABLE_CODES = frozenset(
+    {
+        "InternalServerException",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "DependencyException",
+        "InternalServerError",
+    }
+)
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def transient_error(exc: ClientError, what: str) -> TaskError | None:
+    """The retryable task error for a throttled or failed AWS call, or None."""
+    code = error_code(exc)
+    message = exc.response.get("Error", {}).get("Message", "")
+    if code in THROTTLING_CODES:
+        return ServiceThrottled(f"{what}: throttled ({code}): {message}")
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    if code in UNAVAILABLE_CODES or status >= 500:
+        return ServiceUnavailable(f"{what}: service error ({code}): {message}")
+    return None

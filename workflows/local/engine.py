@@ -1,0 +1,53 @@
+"""The patches that make moto's Step Functions interpreter a usable local engine.
+
+Each fills a gap found in moto 5.2.5 (the version pinned in ``pyproject.toml``):
+
+* executions started without a name are all named ``None`` (the AWS CLI sends no name),
+  so the second one fails with ``ExecutionAlreadyExists``: give each a unique name;
+* the interpreter logs a full stack trace for every failed execution: keep it quiet;
+* Lambda tasks run only in Docker: run the project's handlers in-process
+  (:mod:`workflows.local.lambdas`);
+* every wait sleeps for real: scale it (:mod:`workflows.local.clock`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+from workflows.local import clock, lambdas
+
+_moto_start_execution = StepFunctionsParserBackend.start_execution
+_installed = False
+
+
+def _start_execution_with_a_name(
+    self: StepFunctionsParserBackend,
+    state_machine_arn: str,
+    name: str | None = None,
+    execution_input: str | None = None,
+    trace_header: str | None = None,
+) -> Any:
+    return _moto_start_execution(
+        self, state_machine_arn, name or str(uuid.uuid4()), execution_input, trace_header
+    )
+
+
+def quiet_interpreter_logs() -> None:
+    for name in ("moto.stepfunctions.parser", "moto.stepfunctions"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def install() -> None:
+    """Install every patch once per process; safe to call again."""
+    global _installed
+    if _installed:
+        return
+    StepFunctionsParserBackend.start_execution = _start_execution_with_a_name
+    lambdas.install()
+    clock.install()
+    quiet_interpreter_logs()
+    _installed = True
