@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +45,23 @@ class TaskFunction:
 
 
 @dataclass(frozen=True)
+class ServiceFunction:
+    """A Lambda that is not a workflow step: an HTTPS endpoint, an SNS subscriber, or an
+    entry point invoked directly (the runbook's action Lambda)."""
+
+    name: str
+    handler: str
+    description: str
+    trigger: Literal["http", "sns", "direct"]
+    timeout_seconds: int = 30
+    memory_mb: int = 256
+
+    @property
+    def function_name(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class Schedule:
     """A recurring start of a workflow (EventBridge Scheduler on AWS)."""
 
@@ -62,6 +80,10 @@ class Schedule:
         if len(fields) != 6:
             raise ValueError(f"schedule {self.name}: cron() needs six fields")
         return fields
+
+    def execution_name(self, fire_time: datetime) -> str:
+        """One name per firing, so a schedule fired twice for the same minute starts once."""
+        return f"{self.name}-{fire_time.astimezone(UTC):%Y%m%dT%H%MZ}"
 
 
 @dataclass(frozen=True)
@@ -131,6 +153,16 @@ KB_SYNC = Workflow(
 
 WORKFLOWS: tuple[Workflow, ...] = (KB_SYNC,)
 
+# Lambdas outside the state machines; each workflow that needs one adds it here.
+SERVICE_FUNCTIONS: tuple[ServiceFunction, ...] = (
+    ServiceFunction(
+        name="base-wecare-digital-whatsapp",
+        handler="tasks.actions.handler.handler",
+        description="The runbook's action Lambda: {\"action\": ...} payloads",
+        trigger="direct",
+    ),
+)
+
 
 def workflow(name: str) -> Workflow:
     for entry in WORKFLOWS:
@@ -139,5 +171,17 @@ def workflow(name: str) -> Workflow:
     raise KeyError(name)
 
 
-def all_tasks() -> tuple[TaskFunction, ...]:
-    return tuple(task for entry in WORKFLOWS for task in entry.tasks)
+def schedules() -> list[tuple[Workflow, Schedule]]:
+    return [(entry, schedule) for entry in WORKFLOWS for schedule in entry.schedules]
+
+
+def find_schedule(name: str) -> tuple[Workflow, Schedule]:
+    for entry, schedule in schedules():
+        if schedule.name == name:
+            return entry, schedule
+    raise KeyError(name)
+
+
+def all_functions() -> tuple[TaskFunction | ServiceFunction, ...]:
+    """Every Lambda of the project: the workflows' tasks, then the service functions."""
+    return tuple(task for entry in WORKFLOWS for task in entry.tasks) + SERVICE_FUNCTIONS

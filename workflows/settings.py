@@ -13,6 +13,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CDK_JSON = PROJECT_ROOT / "cdk.json"
+LOCAL_ENDPOINT_PORT = 4599
 
 
 @dataclass(frozen=True)

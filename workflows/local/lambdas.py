@@ -21,7 +21,7 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
-from workflows.catalog import TaskFunction
+from workflows.catalog import ServiceFunction, TaskFunction
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +57,12 @@ class FunctionRegistry:
     """Which handler each local Lambda function name runs, and a hook to fail on purpose."""
 
     def __init__(self) -> None:
-        self._tasks: dict[str, TaskFunction] = {}
+        self._tasks: dict[str, TaskFunction | ServiceFunction] = {}
         self._handlers: dict[str, Handler] = {}
         self.faults: dict[str, list[BaseException]] = {}
         self.invocations: list[tuple[str, dict[str, Any]]] = []
 
-    def register(self, task: TaskFunction) -> None:
+    def register(self, task: TaskFunction | ServiceFunction) -> None:
         self._tasks[task.function_name] = task
 
     def knows(self, function_name: str) -> bool:
@@ -97,7 +97,7 @@ class FunctionRegistry:
                 "stackTrace": traceback.format_tb(exc.__traceback__),
             }, error_type
 
-    def _handler(self, task: TaskFunction) -> Handler:
+    def _handler(self, task: TaskFunction | ServiceFunction) -> Handler:
         if task.handler not in self._handlers:
             module_name, attribute = task.handler.rsplit(".", 1)
             self._handlers[task.handler] = getattr(importlib.import_module(module_name), attribute)

@@ -22,15 +22,16 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 from tasks.common.clients import forget_clients
 from workflows import resources
-from workflows.catalog import WORKFLOWS, workflow
+from workflows.catalog import all_functions, workflow
 from workflows.local import engine
 from workflows.local.clock import CLOCK
+from workflows.local.features import FEATURE_FACTORIES, Feature
 from workflows.local.lambdas import REGISTRY, FunctionRegistry
 from workflows.local.outbox import Outbox
 from workflows.local.services import LocalServices
 from workflows.local.standins import StandIns, botocore_hook
 from workflows.local.standins.knowledge_base import KnowledgeBaseStandIn
-from workflows.settings import Settings, load_settings
+from workflows.settings import LOCAL_ENDPOINT_PORT, Settings, load_settings
 
 TERMINAL_STATUSES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
@@ -55,6 +56,10 @@ class LocalRuntime:
         self.functions: FunctionRegistry = REGISTRY
         self._mock: Any = None
         self.services: LocalServices | None = None
+        self.server: Any = None
+        self.features: list[Feature] = []
+        # Pages features serve on the endpoint (prefix -> WSGI app), mounted on attach_server.
+        self.mounts: dict[str, Any] = {}
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -66,16 +71,28 @@ class LocalRuntime:
         self._mock.start()
         botocore_hook.install(self.stand_ins)
         forget_clients()
-        for entry in WORKFLOWS:
-            for task in entry.tasks:
-                REGISTRY.register(task)
+        for function in all_functions():
+            REGISTRY.register(function)
         REGISTRY.faults.clear()
         REGISTRY.invocations.clear()
         self.services = LocalServices(self.settings, boto3.Session())
         self.services.create_all()
+        self.features = [factory() for factory in FEATURE_FACTORIES]
+        for feature in self.features:
+            feature.start(self)
         return self
 
+    def attach_server(self, server: Any) -> None:
+        """Serve the features' pages on ``server``; links in e-mails now point at it."""
+        self.server = server
+        os.environ["WECARE_PUBLIC_URL"] = server.url
+        for prefix, app in self.mounts.items():
+            server.mount(prefix, app)
+
     def stop(self) -> None:
+        for feature in reversed(self.features):
+            feature.stop(self)
+        self.features = []
         if self._mock is not None:
             self._abort_running_executions()
             self._mock.stop()
@@ -99,6 +116,7 @@ class LocalRuntime:
                 "POWERTOOLS_TRACE_DISABLED": "true",
                 "POWERTOOLS_METRICS_NAMESPACE": "WecareFlows",
                 "POWERTOOLS_LOG_LEVEL": self.log_level,
+            "WECARE_PUBLIC_URL": f"http://127.0.0.1:{LOCAL_ENDPOINT_PORT}",
                 **self.settings.task_environment(),
             }
         )

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 
 from workflows import resources
-from workflows.catalog import WORKFLOWS, Workflow
+from workflows.catalog import WORKFLOWS, TaskFunction, Workflow, all_functions
 from workflows.settings import Settings
 
 ROLE_NAME = "wecare-flows-local"
@@ -167,19 +167,20 @@ class LocalServices:
         client = self.client("lambda")
         code = _placeholder_zip()
         arns: dict[str, str] = {}
-        for workflow in WORKFLOWS:
-            for task in workflow.tasks:
-                created = client.create_function(
-                    FunctionName=task.function_name,
-                    Runtime="python3.12",
-                    Role=role_arn,
-                    Handler=task.handler,
-                    Code={"ZipFile": code},
-                    Description=task.description[:256],
-                    Timeout=task.timeout_seconds,
-                    MemorySize=task.memory_mb,
-                )
-                arns[task.placeholder] = created["FunctionArn"]
+        for function in all_functions():
+            created = client.create_function(
+                FunctionName=function.function_name,
+                Runtime="python3.12",
+                Role=role_arn,
+                Handler=function.handler,
+                Code={"ZipFile": code},
+                Description=function.description[:256],
+                Timeout=function.timeout_seconds,
+                MemorySize=function.memory_mb,
+                Environment={"Variables": {"WECARE_LOCAL": "1"}},
+            )
+            if isinstance(function, TaskFunction):
+                arns[function.placeholder] = created["FunctionArn"]
         return arns
 
     def _create_state_machine(self, workflow: Workflow, role_arn: str) -> None:

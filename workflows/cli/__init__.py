@@ -1,0 +1,1 @@
+"""The ``wecare-flows`` command line: start, watch and audit workflows, locally or on AWS."""

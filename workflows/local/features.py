@@ -1,0 +1,22 @@
+"""Features that plug into the embedded runtime beyond the resources it always creates.
+
+A feature is started after the resources exist and stopped before moto stops. It may
+add a stand-in (``runtime.stand_ins.stand_ins.append``), mount a page
+(``runtime.mounts[prefix] = wsgi_app``), or run a background worker that does what
+AWS would do between services (a pipe from a queue to a workflow, an SNS delivery).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+
+class Feature(Protocol):
+    def start(self, runtime: Any) -> None: ...
+
+    def stop(self, runtime: Any) -> None: ...
+
+
+# Each workflow that needs one adds its factory here.
+FEATURE_FACTORIES: tuple[Callable[[], Feature], ...] = ()
