@@ -9,7 +9,7 @@ import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
-from workflows.local.runtime import LocalRuntime  # noqa: E402
+from workflows.local.runtime import LocalRuntime
 
 TIME_SCALE = 0.001
 

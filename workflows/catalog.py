@@ -161,6 +161,12 @@ SERVICE_FUNCTIONS: tuple[ServiceFunction, ...] = (
         description="The runbook's action Lambda: {\"action\": ...} payloads",
         trigger="direct",
     ),
+    ServiceFunction(
+        name="wecare-waba-events",
+        handler="tasks.waba_events.handler.handler",
+        description="WABA event destination (SNS): inbound messages and template status",
+        trigger="sns",
+    ),
 )
 
 

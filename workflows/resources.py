@@ -17,6 +17,7 @@ TEMPLATES_BY_STATUS_INDEX = "TemplatesByStatus"
 TEMPLATES_BY_STATUS_KEYS = ("templateStatus", "SK")
 
 MEDIA_BUCKET_NAME = "wecare-flows-media"
+WABA_EVENTS_TOPIC_NAME = "wecare-waba-events"
 EVENT_SOURCE = "wecare.flows"
 
 

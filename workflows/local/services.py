@@ -15,7 +15,13 @@ from typing import Any
 import boto3
 
 from workflows import resources
-from workflows.catalog import WORKFLOWS, TaskFunction, Workflow, all_functions
+from workflows.catalog import (
+    SERVICE_FUNCTIONS,
+    WORKFLOWS,
+    TaskFunction,
+    Workflow,
+    all_functions,
+)
 from workflows.settings import Settings
 
 ROLE_NAME = "wecare-flows-local"
@@ -48,6 +54,7 @@ class LocalServices:
         self.state_machine_arns: dict[str, str] = {}
         self.queue_urls: dict[str, str] = {}
         self.substitutions: dict[str, str] = {}
+        self.waba_events_topic_arn = ""
 
     def client(self, service: str) -> Any:
         return self.session.client(service, region_name=self.settings.region)
@@ -69,6 +76,7 @@ class LocalServices:
         }
         for workflow in WORKFLOWS:
             self._create_state_machine(workflow, role_arn)
+        self._subscribe_waba_event_destination()
 
     def _create_role(self) -> str:
         role = self.client("iam").create_role(
@@ -182,6 +190,22 @@ class LocalServices:
             if isinstance(function, TaskFunction):
                 arns[function.placeholder] = created["FunctionArn"]
         return arns
+
+    def _subscribe_waba_event_destination(self) -> None:
+        """The SNS topic End User Messaging Social publishes to, and its subscribers."""
+        sns = self.client("sns")
+        self.waba_events_topic_arn = sns.create_topic(Name=resources.WABA_EVENTS_TOPIC_NAME)[
+            "TopicArn"
+        ]
+        lambdas = self.client("lambda")
+        for function in SERVICE_FUNCTIONS:
+            if function.trigger == "sns":
+                arn = lambdas.get_function(FunctionName=function.function_name)
+                sns.subscribe(
+                    TopicArn=self.waba_events_topic_arn,
+                    Protocol="lambda",
+                    Endpoint=arn["Configuration"]["FunctionArn"],
+                )
 
     def _create_state_machine(self, workflow: Workflow, role_arn: str) -> None:
         created = self.client("stepfunctions").create_state_machine(
