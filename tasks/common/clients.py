@@ -6,11 +6,16 @@ import functools
 from typing import Any
 
 import boto3
+from botocore.config import Config
+
+# Retries belong to the workflow: the ASL retries throttling and service errors with
+# backoff, and each attempt shows in the execution history.
+NO_SDK_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1})
 
 
 @functools.cache
 def client(service: str) -> Any:
-    return boto3.client(service)
+    return boto3.client(service, config=NO_SDK_RETRIES)
 
 
 @functools.cache

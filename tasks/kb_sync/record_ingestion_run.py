@@ -24,17 +24,16 @@ FAILED_STATUSES = {"FAILED": "IngestionJobFailed", "STOPPED": "IngestionJobStopp
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    state = event["run"]
-    request = state.get("request") or {}
+    state = event["run"]  # the execution input, with ``job`` and ``error`` as they came
     job = state.get("job") or {}
     now = datetime.now(UTC).isoformat()
 
     run = {
         "knowledgeBaseId": job.get("knowledgeBaseId")
-        or request.get("knowledgeBaseId")
+        or state.get("knowledgeBaseId")
         or setting("KNOWLEDGE_BASE_ID"),
         "dataSourceId": job.get("dataSourceId")
-        or request.get("dataSourceId")
+        or state.get("dataSourceId")
         or setting("DATA_SOURCE_ID"),
         "ingestionJobId": job.get("ingestionJobId", ""),
         "status": job.get("status", "NOT_STARTED"),
@@ -43,7 +42,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "startedAt": job.get("startedAt", now),
         "endedAt": job.get("updatedAt", now),
         "joined": job.get("joined", False),
-        "trigger": request.get("trigger", "manual"),
+        "trigger": state.get("trigger", "manual"),
         "executionArn": event.get("executionArn", ""),
     }
     run.update(_outcome(job, state.get("error")))

@@ -35,15 +35,14 @@ def main() -> None:
     """Entry point: user errors print one line and exit with their own code."""
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     try:
-        cli.main(standalone_mode=False)
+        # With standalone_mode off, click returns the code of a command's Exit.
+        code = cli.main(standalone_mode=False)
     except CliError as error:
         click.echo(f"error: {error.message}", err=True)
         sys.exit(error.exit_code)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(ExitCode.USAGE)
     except click.exceptions.Abort:
         sys.exit(ExitCode.INTERRUPTED)
-    sys.exit(ExitCode.OK)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -48,6 +49,7 @@ class LocalServer:
         self.mounts[prefix] = app
 
     def start(self) -> LocalServer:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = make_server(
             self.host, self.port, self, threaded=True, request_handler=MotoRequestHandler
         )
