@@ -57,7 +57,7 @@ def test_every_task_has_a_timeout_a_transient_retry_and_a_catch(workflow: Workfl
             continue
         assert "TimeoutSeconds" in state or "TimeoutSecondsPath" in state, f"{name}: no timeout"
         retried = {error for rule in state.get("Retry", []) for error in rule["ErrorEquals"]}
-        assert TRANSIENT_ERRORS <= retried, f"{name}: no Retry for {TRANSIENT_ERRORS - retried}"
+        assert retried >= TRANSIENT_ERRORS, f"{name}: no Retry for {TRANSIENT_ERRORS - retried}"
         assert state.get("Catch"), f"{name}: no Catch"
 
 
