@@ -42,6 +42,10 @@ class Tenant:
             payment=dict(raw.get("payment", {})),
         )
 
+    def waba_alias_record(self) -> dict[str, Any]:
+        """``PK=WABA#{metaWabaId}``: finds the tenant from a Meta WABA id."""
+        return {"PK": f"WABA#{self.meta_waba_id}", "SK": "TENANT", "tenantId": self.tenant_id}
+
     def as_record(self) -> dict[str, Any]:
         """The tenant as the table keeps it (``PK=TENANT#{id}``, ``SK=CONFIG``)."""
         return {

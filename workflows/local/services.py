@@ -170,6 +170,7 @@ class LocalServices:
         )
         for tenant in self.settings.tenants:
             table.put_item(Item=tenant.as_record())
+            table.put_item(Item=tenant.waba_alias_record())
 
     def _create_functions(self, role_arn: str) -> dict[str, str]:
         client = self.client("lambda")
