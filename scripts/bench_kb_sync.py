@@ -25,7 +25,7 @@ def fixed_poll_definition(substitutions: dict[str, str], poll_seconds: int) -> s
     """kb-sync's start and check tasks in a plain fixed-interval poll loop."""
     return json.dumps({
         "StartAt": "StartIngestionJob",
-        "TimeoutSeconds": 14400,
+        "TimeoutSeconds": 21600,
         "States": {
             "StartIngestionJob": {
                 "Type": "Task", "Resource": substitutions["StartIngestionJobFunctionArn"],

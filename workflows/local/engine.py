@@ -7,11 +7,15 @@ Each fills a gap found in moto 5.2.5 (the version pinned in ``pyproject.toml``):
 * the interpreter logs a full stack trace for every failed execution: keep it quiet;
 * Lambda tasks run only in Docker: run the project's handlers in-process
   (:mod:`workflows.local.lambdas`);
-* every wait sleeps for real: scale it (:mod:`workflows.local.clock`).
+* every wait sleeps for real: scale it (:mod:`workflows.local.clock`);
+* ``CreateStateMachine`` parses the definition with ANTLR to validate it (a quarter of a
+  second each): remember the definitions already found valid, so a test's fresh runtime
+  does not parse the same five files again.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from typing import Any
@@ -47,6 +51,10 @@ def install() -> None:
     if _installed:
         return
     StepFunctionsParserBackend.start_execution = _start_execution_with_a_name
+    # Invalid definitions raise, and an exception is never cached.
+    StepFunctionsParserBackend._validate_definition = staticmethod(
+        functools.lru_cache(maxsize=64)(StepFunctionsParserBackend._validate_definition)
+    )
     lambdas.install()
     clock.install()
     quiet_interpreter_logs()

@@ -54,10 +54,13 @@ class LocalServices:
         self.state_machine_arns: dict[str, str] = {}
         self.queue_urls: dict[str, str] = {}
         self.substitutions: dict[str, str] = {}
+        self._clients: dict[str, Any] = {}
         self.waba_events_topic_arn = ""
 
     def client(self, service: str) -> Any:
-        return self.session.client(service, region_name=self.settings.region)
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service, region_name=self.settings.region)
+        return self._clients[service]
 
     def create_all(self) -> None:
         role_arn = self._create_role()
