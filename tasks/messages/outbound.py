@@ -1,0 +1,65 @@
+"""Sending a message to a customer, and what follows a send: the message is stored in the
+conversation and an outbound event is published, so the team gets its e-mail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from tasks.messages.conversations import iso, record_message
+from tasks.messages.events import Customer, Message, MessageEvent, event_id, publish
+from tasks.messages.tenants import Tenant
+from tasks.messages.whatsapp import send_whatsapp_message
+
+logger = Logger(service="messages")
+
+
+def send_to_customer(
+    tenant: Tenant, customer: Customer, payload: dict[str, Any], shown: Message
+) -> dict[str, Any]:
+    """Send ``payload``; ``shown`` is the message as the e-mail shows it (no id yet).
+
+    A failure to send raises. Once WhatsApp has accepted the message nothing raises any
+    more (a retry by the caller would send it twice): a failure to store it or to publish
+    its event is logged and reported as ``recorded``/``notified`` false.
+    """
+    message_id = send_whatsapp_message(tenant, customer.number, payload)
+    now = datetime.now(UTC)
+    message = shown.model_copy(update={"messageId": message_id})
+    outbound_event_id = event_id("outbound", tenant.tenant_id, message_id)
+    result: dict[str, Any] = {
+        "messageId": message_id,
+        "eventId": outbound_event_id,
+        "recorded": True,
+        "notified": True,
+    }
+    try:
+        record_message(tenant, customer, message, "outbound", now, outbound_event_id)
+    except Exception as exc:  # the message is already sent: report, do not raise
+        logger.error(
+            "Sent message not recorded",
+            extra={"messageId": message_id, "error": type(exc).__name__},
+        )
+        result["recorded"] = False
+    try:
+        publish(
+            MessageEvent(
+                eventId=outbound_event_id,
+                direction="outbound",
+                occurredAt=iso(now),
+                business=tenant.as_event(),
+                customer=customer,
+                message=message,
+            )
+        )
+    except Exception as exc:  # the message is already sent: report, do not raise
+        # TODO: an outbound event lost here means no e-mail for this message; publishing
+        # from the table's stream (a transactional outbox) would close the gap.
+        logger.error(
+            "Outbound event not published",
+            extra={"messageId": message_id, "error": type(exc).__name__},
+        )
+        result["notified"] = False
+    return result

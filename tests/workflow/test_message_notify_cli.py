@@ -1,0 +1,223 @@
+"""``wecare-flows send-test-event``, ``redrive-dlq`` and ``seed menu`` against the runtime's
+endpoint, and a poison message's way into the dead-letter queue and back."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.workflow.message_notify_flow import (
+    SesFailures,
+    inject_ses_failures,
+    notification_record,
+    notify_executions,
+    put_event,
+    queue_depth,
+    tenant_of,
+    wait_for_emails,
+    wait_until,
+    wait_until_drained,
+)
+from workflows import resources
+from workflows.cli.errors import ExitCode
+from workflows.cli.main import main
+from workflows.local.runtime import LocalRuntime
+from workflows.local.server import LocalServer
+from workflows.message_samples import message_event
+
+
+@pytest.fixture
+def endpoint(runtime: LocalRuntime) -> Iterator[str]:
+    server = LocalServer(runtime, port=0).start()
+    runtime.attach_server(server)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def ses_failures(monkeypatch: pytest.MonkeyPatch) -> SesFailures:
+    return inject_ses_failures(monkeypatch)
+
+
+def wecare_flows(
+    capsys: pytest.CaptureFixture[str], endpoint: str, *args: str
+) -> tuple[int, str, str]:
+    argv = sys.argv
+    sys.argv = ["wecare-flows", "--endpoint-url", endpoint, *args]
+    try:
+        main()
+    except SystemExit as done:
+        code = int(done.code or 0)
+    finally:
+        sys.argv = argv
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_send_test_event_inbound_waits_for_the_email(capsys, endpoint, runtime) -> None:
+    code, out, err = wecare_flows(capsys, endpoint, "send-test-event", "inbound")
+
+    assert code == ExitCode.OK, err
+    assert "put inbound text event" in out
+    assert "e-mailed in" in out and "[WECARE] Inbound from Test Customer (+919876543210)" in out
+    assert len(runtime.outbox.messages()) == 1
+
+
+def test_send_test_event_outbound_image_links_the_sample_in_the_bucket(
+    capsys, endpoint, runtime
+) -> None:
+    code, _, err = wecare_flows(
+        capsys,
+        endpoint,
+        "send-test-event",
+        "outbound",
+        "--type",
+        "image",
+        "--customer",
+        "+919844400001",
+    )
+
+    assert code == ExitCode.OK, err
+    (email,) = runtime.outbox.messages()
+    assert email.subject == "[WECARE] Outbound to +919844400001"
+    assert "image (image/jpeg)" in email.body and "test-events/" in email.body
+    listed = runtime.client("s3").list_objects_v2(
+        Bucket=resources.MEDIA_BUCKET_NAME, Prefix="test-events/"
+    )
+    assert [item["Key"].rsplit("/", 1)[-1] for item in listed["Contents"]] == ["photo.jpg"]
+
+
+def test_send_test_event_twice_with_one_event_id_emails_once(capsys, endpoint, runtime) -> None:
+    first = wecare_flows(capsys, endpoint, "send-test-event", "inbound", "--event-id", "demo-1")
+    second = wecare_flows(
+        capsys, endpoint, "send-test-event", "inbound", "--event-id", "demo-1", "--no-wait"
+    )
+
+    assert first[0] == second[0] == ExitCode.OK
+    wait_until(lambda: len(notify_executions(runtime)) == 2, 30, "two executions")
+    wait_until_drained(runtime)
+    assert len(runtime.outbox.messages()) == 1
+
+
+def test_send_test_event_through_the_waba_topic_stores_the_message(
+    capsys, endpoint, runtime
+) -> None:
+    code, out, err = wecare_flows(
+        capsys,
+        endpoint,
+        "send-test-event",
+        "inbound",
+        "--through-waba-topic",
+        "--type",
+        "location",
+        "--customer",
+        "+919844400002",
+        "--name",
+        "Ravi",
+    )
+
+    assert code == ExitCode.OK, err
+    assert "[WECARE] Inbound from Ravi (+919844400002)" in out
+    summary = runtime.table().get_item(
+        Key={"PK": "TENANT#wecare-digital", "SK": "CONV#+919844400002"}
+    )["Item"]
+    assert summary["lastInboundType"] == "location"
+
+
+def test_send_test_event_refuses_bad_input(capsys, endpoint) -> None:
+    bad_number = wecare_flows(capsys, endpoint, "send-test-event", "inbound", "--customer", "98")
+    outbound_via_topic = wecare_flows(
+        capsys, endpoint, "send-test-event", "outbound", "--through-waba-topic"
+    )
+    unknown_tenant = wecare_flows(capsys, endpoint, "send-test-event", "inbound", "--tenant", "x")
+
+    assert bad_number[0] == outbound_via_topic[0] == ExitCode.BAD_INPUT
+    assert "+E.164" in bad_number[2]
+    assert unknown_tenant[0] == ExitCode.NOT_FOUND and "unknown tenant" in unknown_tenant[2]
+    assert "Traceback" not in bad_number[2] + outbound_via_topic[2] + unknown_tenant[2]
+
+
+def test_a_poison_message_lands_in_the_dead_letter_queue_and_is_redriven_once(
+    capsys, endpoint, runtime, ses_failures: SesFailures
+) -> None:
+    # GIVEN SES refuses the team's e-mails (the sender's verification lapsed)
+    ses_failures.fail("MessageRejected", 400, times=1000, only_to="team@wecare.digital")
+    detail = message_event("inbound", tenant_of(runtime), customer="+919844400003")
+
+    # WHEN the event is notified
+    put_event(runtime, detail)
+
+    # THEN after maxReceiveCount failed deliveries it is in the dead-letter queue
+    inbound = resources.INBOUND_NOTIFY_QUEUE
+    wait_until(lambda: queue_depth(runtime, inbound.dead_letter_name) == 1, 60, "the DLQ")
+    failed = [e for e in notify_executions(runtime) if e["status"] == "FAILED"]
+    assert len(failed) == inbound.max_receive_count
+    assert {e["error"] for e in failed} == {"EmailRejected"}
+    assert queue_depth(runtime, inbound.name) == 0
+    # AND operations were told once, with the command to redrive it
+    (ops,) = wait_for_emails(runtime, 1, "Message notification failed")
+    assert ops.to == ("ops@wecare.digital",)
+    assert "EmailRejected" in ops.subject and detail["eventId"] in ops.subject
+    assert "wecare-flows redrive-dlq wecare-inbound-notify" in ops.body
+    record = notification_record(runtime, detail["eventId"])
+    assert record["status"] == "FAILED" and record["lastError"] == "EmailRejected"
+
+    # WHEN SES is fixed and the operator redrives the dead-letter queue
+    ses_failures.heal()
+    code, out, err = wecare_flows(capsys, endpoint, "redrive-dlq", "inbound")
+
+    # THEN the message is moved back and e-mailed exactly once
+    assert code == ExitCode.OK, err
+    assert "moved 1 message(s) from wecare-inbound-notify-dlq to wecare-inbound-notify" in out
+    (email,) = wait_for_emails(runtime, 1, "Inbound")
+    wait_until_drained(runtime)
+    assert "+919844400003" in email.subject
+    assert queue_depth(runtime, inbound.dead_letter_name) == 0
+    assert notification_record(runtime, detail["eventId"])["status"] == "SENT"
+    assert len(wait_for_emails(runtime, 1, "Inbound")) == 1
+
+
+def test_redrive_of_an_unknown_queue_names_the_queues(capsys, endpoint) -> None:
+    code, _, err = wecare_flows(capsys, endpoint, "redrive-dlq", "nowhere")
+
+    assert code == ExitCode.NOT_FOUND
+    assert "wecare-inbound-notify" in err and "wecare-outbound-notify" in err
+
+
+def test_seed_menu_stores_the_default_main_menu_of_every_tenant(capsys, endpoint, runtime) -> None:
+    code, out, err = wecare_flows(capsys, endpoint, "seed", "menu")
+
+    assert code == ExitCode.OK, err
+    assert "wecare-digital: menu 'main' stored (2 sections, 5 rows)" in out
+    assert "manish-agarwal: menu 'main' stored" in out
+    for tenant in ("wecare-digital", "manish-agarwal"):
+        menu = runtime.table().get_item(Key={"PK": f"TENANT#{tenant}", "SK": "MENU#main"})["Item"]
+        assert menu["buttonText"] == "Menu" and menu["sections"][0]["rows"][0]["id"] == "book_trip"
+
+
+def test_seed_menu_from_a_file_and_a_refused_file(
+    capsys, endpoint, runtime, tmp_path: Path
+) -> None:
+    menu = {
+        "menuId": "main",
+        "sections": [{"title": "Help", "rows": [{"id": "call", "title": "Call us"}]}],
+    }
+    good = tmp_path / "menu.json"
+    good.write_text(json.dumps(menu))
+    too_long = tmp_path / "bad.json"
+    too_long.write_text(json.dumps({"sections": [{"rows": [{"id": "a", "title": "y" * 30}]}]}))
+
+    stored = wecare_flows(
+        capsys, endpoint, "seed", "menu", "--tenant", "1390647332755815", "--file", str(good)
+    )
+    refused = wecare_flows(capsys, endpoint, "seed", "menu", "--file", str(too_long))
+
+    assert (
+        stored[0] == ExitCode.OK and "manish-agarwal: menu 'main' stored (1 sections" in stored[1]
+    )
+    assert refused[0] == ExitCode.BAD_INPUT
+    assert "sections.0.rows.0.title" in refused[2] and "24 characters" in refused[2]
