@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # section name -> module under scripts/ with run() and report(figures) -> lines
 SECTIONS = {
     "kb-sync": "bench_kb_sync",
+    "templates": "bench_templates",
 }
 
 

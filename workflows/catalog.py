@@ -151,7 +151,171 @@ KB_SYNC = Workflow(
     ),
 )
 
-WORKFLOWS: tuple[Workflow, ...] = (KB_SYNC,)
+MESSAGE_NOTIFY = Workflow(
+    name="message-notify",
+    type="EXPRESS",
+    summary="E-mail each inbound or outbound WhatsApp message event exactly once",
+    started_by=("notify queues (EventBridge Pipe)", "wecare-flows send-test-event"),
+    tasks=(
+        TaskFunction(
+            "ClaimNotificationFunctionArn",
+            "tasks.message_notify.claim_notification.handler",
+            "Validate the message event and claim PK=EMAIL#{eventId}, or skip a duplicate",
+            timeout_seconds=10,
+        ),
+        TaskFunction(
+            "BuildNotificationEmailFunctionArn",
+            "tasks.message_notify.build_notification_email.handler",
+            "Build the runbook's e-mail, media as presigned S3 links",
+            timeout_seconds=10,
+        ),
+        TaskFunction(
+            "SendNotificationEmailFunctionArn",
+            "tasks.message_notify.send_notification_email.handler",
+            "Send the e-mail through SES",
+            timeout_seconds=10,
+        ),
+        TaskFunction(
+            "MarkNotificationSentFunctionArn",
+            "tasks.message_notify.mark_notification_sent.handler",
+            "Record the event as e-mailed",
+            timeout_seconds=10,
+        ),
+        TaskFunction(
+            "RecordNotificationFailureFunctionArn",
+            "tasks.message_notify.record_notification_failure.handler",
+            "Give the claim back, record the error, tell operations before the DLQ",
+            timeout_seconds=10,
+        ),
+    ),
+)
+
+PROFILE_APPLY = Workflow(
+    name="profile-apply",
+    type="STANDARD",
+    summary="Store a business-profile change, e-mail approvers signed links, wait for the decision",
+    started_by=("action update_business_profile", "CLI", "console"),
+    tasks=(
+        TaskFunction(
+            "ValidateProfileFunctionArn",
+            "tasks.profile_apply.validate_profile.handler",
+            "Check the requested profile against WhatsApp's limits and the tenant's config",
+        ),
+        TaskFunction(
+            "StoreDesiredProfileFunctionArn",
+            "tasks.profile_apply.store_desired_profile.handler",
+            "Store the profile as a new PENDING_APPLY version; supersede older waiting ones",
+        ),
+        TaskFunction(
+            "BuildApplyInstructionsFunctionArn",
+            "tasks.profile_apply.build_apply_instructions.handler",
+            "Diff against the last applied profile and write the console steps",
+        ),
+        TaskFunction(
+            "RequestApprovalFunctionArn",
+            "tasks.profile_apply.request_approval.handler",
+            "Make one approval per approver, keep the task token, e-mail the signed links",
+        ),
+        TaskFunction(
+            "RemindApproversFunctionArn",
+            "tasks.profile_apply.remind_approvers.handler",
+            "Before the deadline: keep the new task token and remind who has not decided",
+        ),
+        TaskFunction(
+            "RecordOutcomeFunctionArn",
+            "tasks.profile_apply.record_outcome.handler",
+            "Record APPLIED, REJECTED, EXPIRED, SUPERSEDED or FAILED; close the approvals",
+        ),
+        TaskFunction(
+            "NotifyOutcomeFunctionArn",
+            "tasks.profile_apply.notify_outcome.handler",
+            "E-mail the operators and approvers how the request ended",
+        ),
+    ),
+)
+
+TEMPLATE_SUBMISSION = Workflow(
+    name="template-submission",
+    type="STANDARD",
+    summary="Validate a WhatsApp template, create it in EUM, wait for Meta's verdict, cache it",
+    started_by=("action eum_create_template", "CLI", "console"),
+    tasks=(
+        TaskFunction(
+            "ValidateTemplateFunctionArn",
+            "tasks.template_submission.validate_template.handler",
+            "Check the template against Meta's rules, all at once; find the tenant",
+        ),
+        TaskFunction(
+            "CreateTemplateFunctionArn",
+            "tasks.template_submission.create_template.handler",
+            "CreateWhatsAppMessageTemplate, cache it PENDING, open its verdict mailbox",
+            timeout_seconds=60,
+        ),
+        TaskFunction(
+            "AwaitVerdictFunctionArn",
+            "tasks.template_submission.await_verdict.handler",
+            "One round of the wait: leave the task token in the mailbox, poll the template",
+        ),
+        TaskFunction(
+            "RecordSubmissionOutcomeFunctionArn",
+            "tasks.template_submission.record_outcome.handler",
+            "Cache the verdict (with Meta's reason) and record how the submission ended",
+        ),
+        TaskFunction(
+            "NotifySubmissionOutcomeFunctionArn",
+            "tasks.template_submission.notify_outcome.handler",
+            "E-mail operations the verdict, the reason and what to change",
+        ),
+    ),
+)
+
+TEMPLATE_SYNC = Workflow(
+    name="template-sync",
+    type="STANDARD",
+    summary="Page through a WABA's templates in EUM and bring the template cache up to date",
+    started_by=("schedule 02:30 UTC", "action eum_sync_templates", "CLI"),
+    tasks=(
+        TaskFunction(
+            "ResolveSyncTenantsFunctionArn",
+            "tasks.template_sync.resolve_tenants.handler",
+            "The tenants to sync: the one named (tenantId or metaWabaId), else all",
+        ),
+        TaskFunction(
+            "ListTemplatesPageFunctionArn",
+            "tasks.template_sync.list_templates_page.handler",
+            "One page of ListWhatsAppMessageTemplates, upserted into the cache",
+            timeout_seconds=60,
+        ),
+        TaskFunction(
+            "MarkDeletedTemplatesFunctionArn",
+            "tasks.template_sync.mark_deleted_templates.handler",
+            "Mark cached templates the listing no longer has as DELETED",
+            timeout_seconds=60,
+        ),
+        TaskFunction(
+            "RecordSyncRunFunctionArn",
+            "tasks.template_sync.record_sync_run.handler",
+            "Record the run and its counts per tenant; work out how it ended",
+        ),
+        TaskFunction(
+            "NotifySyncFailureFunctionArn",
+            "tasks.template_sync.notify_sync_failure.handler",
+            "E-mail operations which tenants failed to sync and why",
+        ),
+    ),
+    schedules=(
+        Schedule(
+            name="template-sync-daily",
+            expression="cron(30 2 * * ? *)",
+            description="Daily template sync of every tenant at 02:30 UTC (runbook section 4)",
+            input={"trigger": "schedule"},
+        ),
+    ),
+)
+
+WORKFLOWS: tuple[Workflow, ...] = (
+    KB_SYNC, MESSAGE_NOTIFY, PROFILE_APPLY, TEMPLATE_SUBMISSION, TEMPLATE_SYNC
+)
 
 # Lambdas outside the state machines; each workflow that needs one adds it here.
 SERVICE_FUNCTIONS: tuple[ServiceFunction, ...] = (
@@ -166,6 +330,12 @@ SERVICE_FUNCTIONS: tuple[ServiceFunction, ...] = (
         handler="tasks.waba_events.handler.handler",
         description="WABA event destination (SNS): inbound messages and template status",
         trigger="sns",
+    ),
+    ServiceFunction(
+        name="wecare-approval-api",
+        handler="tasks.profile_apply.approval_api.handler",
+        description="The approval page behind the signed links (HTTP API, payload format 2.0)",
+        trigger="http",
     ),
 )
 

@@ -18,6 +18,8 @@ TEMPLATES_BY_STATUS_KEYS = ("templateStatus", "SK")
 
 MEDIA_BUCKET_NAME = "wecare-flows-media"
 WABA_EVENTS_TOPIC_NAME = "wecare-waba-events"
+# Signs the approval links (Secrets Manager); handlers read its ARN from APPROVAL_SECRET_ARN.
+APPROVAL_SECRET_NAME = "wecare-flows/approval-signing-key"
 EVENT_SOURCE = "wecare.flows"
 
 

@@ -42,6 +42,10 @@ class Tenant:
             payment=dict(raw.get("payment", {})),
         )
 
+    def records(self) -> list[dict[str, Any]]:
+        """Every record a tenant has in the table: its config and its WABA alias."""
+        return [self.as_record(), self.waba_alias_record()]
+
     def waba_alias_record(self) -> dict[str, Any]:
         """``PK=WABA#{metaWabaId}``: finds the tenant from a Meta WABA id."""
         return {"PK": f"WABA#{self.meta_waba_id}", "SK": "TENANT", "tenantId": self.tenant_id}

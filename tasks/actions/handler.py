@@ -18,7 +18,10 @@ from tasks.common.errors import TaskError
 logger = Logger(service="actions")
 
 # Each module registers its actions when imported.
-ACTION_MODULES = ("tasks.actions.basics",)
+ACTION_MODULES = (
+    "tasks.actions.basics", "tasks.actions.messaging", "tasks.actions.payments",
+    "tasks.actions.profile", "tasks.actions.templates",
+)
 for _module in ACTION_MODULES:
     importlib.import_module(_module)
 

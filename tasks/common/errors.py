@@ -35,6 +35,7 @@ THROTTLING_CODES = frozenset(
         "Throttling",
         "TooManyRequestsException",
         "ThrottledRequest",
+        "ThrottledRequestException",
         "ProvisionedThroughputExceededException",
         "RequestLimitExceeded",
     }

@@ -14,7 +14,9 @@ from tasks.waba_events.router import FIELD_HANDLERS, WabaChange
 logger = Logger(service="waba-events")
 
 # Each module registers its change handlers when imported.
-CHANGE_MODULES: tuple[str, ...] = ()
+CHANGE_MODULES: tuple[str, ...] = (
+    "tasks.messages.inbound", "tasks.templates.status_events",
+)
 for _module in CHANGE_MODULES:
     importlib.import_module(_module)
 

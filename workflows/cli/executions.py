@@ -55,10 +55,15 @@ def describe(connection: Connection, arn: str) -> dict[str, Any]:
 @click.command("list")
 def list_workflows() -> None:
     """Show the workflows: name, type, what starts them."""
-    click.echo(f"{'WORKFLOW':<22}{'TYPE':<10}{'STARTED BY':<44}SUMMARY")
-    for entry in WORKFLOWS:
-        started_by = ", ".join(entry.started_by)
-        click.echo(f"{entry.name:<22}{entry.type:<10}{started_by:<44}{entry.summary}")
+    rows = [("WORKFLOW", "TYPE", "STARTED BY")] + [
+        (entry.name, entry.type, ", ".join(entry.started_by)) for entry in WORKFLOWS
+    ]
+    widths = [max(len(row[column]) for row in rows) + 2 for column in range(3)]
+    for index, row in enumerate(rows):
+        line = "".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        click.echo(line.rstrip())
+        if index:
+            click.echo(f"  {WORKFLOWS[index - 1].summary}")
 
 
 @click.command()

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from workflows.cli import executions, local, outbox
+from workflows.cli import approvals, executions, local, messages, outbox, templates
 from workflows.cli.connection import DEFAULT_ENDPOINT, ENDPOINT_VARIABLE, Connection
 from workflows.cli.errors import CliError, ExitCode
 
@@ -26,6 +26,9 @@ COMMANDS = (
     executions.list_workflows, executions.start, executions.watch, executions.status,
     executions.history, executions.executions, executions.list_schedules, executions.fire,
     outbox.outbox, local.local,
+    approvals.approvals, approvals.audit, approvals.approve, approvals.reject,
+    templates.templates,
+    messages.send_test_event, messages.redrive_dlq, messages.seed,
 )
 for command in COMMANDS:
     cli.add_command(command)

@@ -46,7 +46,9 @@ def describe_event(event: dict[str, Any]) -> str | None:
         return None
     if kind.endswith("Succeeded") and not kind.startswith("Execution"):
         return f"    ok     {_short(details.get('output', ''))}"
-    if kind.endswith(("Failed", "TimedOut")) and not kind.startswith("Execution"):
+    if kind.endswith("TimedOut") and not kind.startswith("Execution"):
+        return f"    timed out  {_error_text(details)}".rstrip()
+    if kind.endswith("Failed") and not kind.startswith("Execution"):
         return f"    error  {_error_text(details)}"
     if kind == "TaskSubmitted":
         return "    waiting for a callback (task token)"

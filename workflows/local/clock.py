@@ -63,10 +63,19 @@ class TaskTimeoutEvent(threading.Event):
 
 
 class ScaledThread(threading.Thread):
-    """A Thread whose ``join(timeout)`` counts the timeout in simulated seconds."""
+    """A Thread whose ``join(timeout)`` counts the timeout in simulated seconds.
+
+    It waits on an execution's own ``TimeoutSeconds``, which covers its tasks' real run
+    time: like a task's timeout it is never scaled below the task floor (an Express
+    workflow's 30 s would otherwise end it after 30 ms at a scale of 0.001).
+    """
 
     def join(self, timeout: float | None = None) -> None:
-        super().join(CLOCK.real_seconds(timeout))
+        if timeout is None:
+            super().join()
+            return
+        floor = min(timeout, CLOCK.task_floor_seconds)
+        super().join(max(CLOCK.real_seconds(timeout) or 0.0, floor))
 
 
 def _scaled_wait_interval(self: Any, env: Any, wait_seconds: float) -> None:

@@ -10,7 +10,12 @@ Each fills a gap found in moto 5.2.5 (the version pinned in ``pyproject.toml``):
 * every wait sleeps for real: scale it (:mod:`workflows.local.clock`);
 * ``CreateStateMachine`` parses the definition with ANTLR to validate it (a quarter of a
   second each): remember the definitions already found valid, so a test's fresh runtime
-  does not parse the same five files again.
+  does not parse the same five files again;
+* the interpreter redoes per execution what can be done once
+  (:mod:`workflows.local.interpreter_speedups`);
+* ``SendTaskFailure`` loses its ``cause`` (:mod:`workflows.local.task_failure_cause`);
+* conditional writes to DynamoDB are not atomic across threads
+  (:mod:`workflows.local.atomic_writes`).
 """
 
 from __future__ import annotations
@@ -22,7 +27,13 @@ from typing import Any
 
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
-from workflows.local import clock, lambdas
+from workflows.local import (
+    atomic_writes,
+    clock,
+    interpreter_speedups,
+    lambdas,
+    task_failure_cause,
+)
 
 _moto_start_execution = StepFunctionsParserBackend.start_execution
 _installed = False
@@ -56,6 +67,9 @@ def install() -> None:
         functools.lru_cache(maxsize=64)(StepFunctionsParserBackend._validate_definition)
     )
     lambdas.install()
+    interpreter_speedups.install()
+    task_failure_cause.install()
+    atomic_writes.install()
     clock.install()
     quiet_interpreter_logs()
     _installed = True

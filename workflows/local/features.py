@@ -11,6 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from workflows.local.approvals_feature import ApprovalsFeature
+from workflows.local.notify_pipe import NotifyPipe
+from workflows.local.standins.whatsapp_messages import WhatsAppMessagesFeature
+from workflows.local.templates_feature import TemplatesFeature
+
 
 class Feature(Protocol):
     def start(self, runtime: Any) -> None: ...
@@ -19,4 +24,9 @@ class Feature(Protocol):
 
 
 # Each workflow that needs one adds its factory here.
-FEATURE_FACTORIES: tuple[Callable[[], Feature], ...] = ()
+FEATURE_FACTORIES: tuple[Callable[[], Feature], ...] = (
+    WhatsAppMessagesFeature,  # message-notify, welcome: SendWhatsAppMessage, media
+    NotifyPipe,  # message-notify: the notify queues' pipes
+    ApprovalsFeature,  # profile-apply: the signing secret and the /approvals page
+    TemplatesFeature,  # template-submission, template-sync: EUM template API, reviews
+)

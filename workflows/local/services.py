@@ -172,8 +172,8 @@ class LocalServices:
             resources.TABLE_NAME
         )
         for tenant in self.settings.tenants:
-            table.put_item(Item=tenant.as_record())
-            table.put_item(Item=tenant.waba_alias_record())
+            for record in tenant.records():
+                table.put_item(Item=record)
 
     def _create_functions(self, role_arn: str) -> dict[str, str]:
         client = self.client("lambda")

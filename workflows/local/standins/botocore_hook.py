@@ -23,6 +23,7 @@ def _process_request(self: BotocoreStubber, request: AWSPreparedRequest) -> Any:
         body = request.body or b""
         if hasattr(body, "read"):
             body = body.read()
+            request.body = body  # the stream is spent: moto reads the bytes instead
         if isinstance(body, str):
             body = body.encode("utf-8")
         response = _stand_ins.answer(
