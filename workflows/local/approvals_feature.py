@@ -14,7 +14,6 @@ import secrets
 from typing import Any
 
 from workflows import resources
-from workflows.local import serialized_dynamodb, stopped_executions
 from workflows.local.lambda_http import LambdaHttpApp
 
 APPROVAL_FUNCTION = "wecare-approval-api"
@@ -24,10 +23,6 @@ ENVIRONMENT = ("APPROVAL_SECRET_ARN", "APPROVAL_BASE_URL")
 
 class ApprovalsFeature:
     def start(self, runtime: Any) -> None:
-        # A stopped execution must end its approval wait at once (a late link then says so),
-        # and a conditional write must hold under concurrent clicks (a link works once).
-        stopped_executions.install()
-        serialized_dynamodb.install()
         secret = runtime.client("secretsmanager").create_secret(
             Name=resources.APPROVAL_SECRET_NAME,
             Description="Signs and verifies the approval links (local runtime)",

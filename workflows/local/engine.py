@@ -14,8 +14,10 @@ Each fills a gap found in moto 5.2.5 (the version pinned in ``pyproject.toml``):
 * the interpreter redoes per execution what can be done once
   (:mod:`workflows.local.interpreter_speedups`);
 * ``SendTaskFailure`` loses its ``cause`` (:mod:`workflows.local.task_failure_cause`);
-* conditional writes to DynamoDB are not atomic across threads
-  (:mod:`workflows.local.atomic_writes`).
+* conditional writes and transactions in DynamoDB are not atomic across threads
+  (:mod:`workflows.local.serialized_dynamodb`);
+* ``StopExecution`` does not end a task-token wait
+  (:mod:`workflows.local.stopped_executions`).
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from typing import Any
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
 from workflows.local import (
-    atomic_writes,
     clock,
     interpreter_speedups,
     lambdas,
+    serialized_dynamodb,
+    stopped_executions,
     task_failure_cause,
 )
 
@@ -69,7 +72,8 @@ def install() -> None:
     lambdas.install()
     interpreter_speedups.install()
     task_failure_cause.install()
-    atomic_writes.install()
+    serialized_dynamodb.install()
+    stopped_executions.install()
     clock.install()
     quiet_interpreter_logs()
     _installed = True
