@@ -23,7 +23,7 @@ def table() -> Any:
     """The project's single DynamoDB table (``TABLE_NAME``)."""
     from tasks.common.environment import setting
 
-    return boto3.resource("dynamodb").Table(setting("TABLE_NAME"))
+    return boto3.resource("dynamodb", config=NO_SDK_RETRIES).Table(setting("TABLE_NAME"))
 
 
 def forget_clients() -> None:

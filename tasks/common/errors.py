@@ -6,6 +6,8 @@ its base class, so every ASL file lists the exact names below.
 
 from __future__ import annotations
 
+import json
+
 from botocore.exceptions import ClientError
 
 
@@ -66,3 +68,13 @@ def transient_error(exc: ClientError, what: str) -> TaskError | None:
     if code in UNAVAILABLE_CODES or status >= 500:
         return ServiceUnavailable(f"{what}: service error ({code}): {message}")
     return None
+
+
+def cause_message(cause: str) -> str:
+    """The message in a Step Functions error's ``Cause``: a Lambda error's cause is JSON
+    holding ``errorMessage``; any other cause is plain text."""
+    try:
+        parsed = json.loads(cause)
+    except (TypeError, ValueError):
+        return cause
+    return str(parsed.get("errorMessage", cause)) if isinstance(parsed, dict) else cause

@@ -41,6 +41,8 @@ def media_link(media: Media) -> MediaLink:
     """A presigned GET link (no call to S3 is made: the link is signed locally)."""
     if not (media.bucket and media.key):
         return MediaLink(media, "")
+    # TODO: on the embedded runtime the link names the AWS S3 host, which the runtime's
+    # endpoint does not answer; read the object with `aws s3 cp --endpoint-url` instead.
     url = client("s3").generate_presigned_url(
         "get_object",
         Params={"Bucket": media.bucket, "Key": media.key},

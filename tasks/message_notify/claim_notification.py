@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from tasks.common.masking import mask_phone
-from tasks.message_notify.claims import claim
+from tasks.message_notify.claims import claim, facts
 from tasks.message_notify.delivery import unwrap
 from tasks.message_notify.errors import InvalidNotificationEvent
 from tasks.messages.events import MessageEvent
@@ -39,19 +39,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         receiveCount=delivery.receive_count,
     )
 
-    result = claim(
-        message_event.eventId,
-        token=execution or context.aws_request_id,
-        about={
-            "direction": message_event.direction,
-            "tenantId": message_event.business.tenantId,
-            "messageId": message_event.message.messageId,
-            "executionArn": execution,
-        },
-    )
+    token = execution or context.aws_request_id
+    detail = message_event.model_dump()
+    result = claim(message_event.eventId, token, facts(detail, token))
     logger.info("Notification claim", extra={"claim": result.status})
     return {
         "eventId": message_event.eventId,
         "claim": {"status": result.status, "token": result.token},
-        "event": message_event.model_dump(),
+        "event": detail,
     }

@@ -57,15 +57,23 @@ def _now() -> tuple[int, str]:
     return int(moment.timestamp()), moment.isoformat()
 
 
-def claim(event_id: str, token: str, about: dict[str, str]) -> Claim:
-    """Claim the event for this execution, or learn that it was already e-mailed.
+def facts(message_event: dict[str, Any], token: str) -> dict[str, str]:
+    """What the record tells whoever reads the table, besides its status."""
+    return {
+        "direction": message_event["direction"],
+        "tenantId": message_event["business"]["tenantId"],
+        "messageId": message_event["message"]["messageId"],
+        "executionArn": token,
+    }
 
-    ``about`` (direction, tenantId, messageId, executionArn) is kept on the record for
-    whoever reads the table. Whole-item writes: moto evaluates them far faster than
-    update expressions, and the record has nothing worth keeping from before.
-    """
-    epoch, at = _now()
-    item = {
+
+def _in_progress(
+    event_id: str, token: str, about: dict[str, str], epoch: int, at: str
+) -> dict[str, Any]:
+    """The whole IN_PROGRESS record, its lease from ``epoch``. Claims and renewals write
+    whole items: moto evaluates them far faster than update expressions, and the record
+    holds nothing worth keeping from before."""
+    return {
         **key(event_id),
         **about,
         "recordType": "Notification",
@@ -75,26 +83,36 @@ def claim(event_id: str, token: str, about: dict[str, str]) -> Claim:
         "leaseExpiresAt": epoch + lease_seconds(),
         "ttl": epoch + RETENTION_SECONDS,
     }
+
+
+def _put_if(item: dict[str, Any], condition: str, values: dict[str, Any], what: str) -> bool:
+    """Put the item if the condition holds; False if it does not."""
     try:
-        with aws_call("DynamoDB PutItem notification claim"):
+        with aws_call(f"DynamoDB PutItem notification {what}"):
             table().put_item(
                 Item=item,
-                ConditionExpression=(
-                    "attribute_not_exists(PK) OR (#status <> :sent AND "
-                    "(#status <> :in_progress OR leaseExpiresAt < :now))"
-                ),
+                ConditionExpression=condition,
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":sent": SENT,
-                    ":in_progress": IN_PROGRESS,
-                    ":now": epoch,
-                },
+                ExpressionAttributeValues=values,
             )
     except ClientError as exc:
-        if error_code(exc) != "ConditionalCheckFailedException":
-            raise
-        return _claimed_elsewhere(event_id)
-    return Claim("CLAIMED", token)
+        if error_code(exc) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def claim(event_id: str, token: str, about: dict[str, str]) -> Claim:
+    """Claim the event for this execution, or learn that it was already e-mailed."""
+    epoch, at = _now()
+    claimed = _put_if(
+        _in_progress(event_id, token, about, epoch, at),
+        "attribute_not_exists(PK) OR (#status <> :sent AND "
+        "(#status <> :in_progress OR leaseExpiresAt < :now))",
+        {":sent": SENT, ":in_progress": IN_PROGRESS, ":now": epoch},
+        "claim",
+    )
+    return Claim("CLAIMED", token) if claimed else _claimed_elsewhere(event_id)
 
 
 def _claimed_elsewhere(event_id: str) -> Claim:
@@ -108,28 +126,16 @@ def _claimed_elsewhere(event_id: str) -> Claim:
     )
 
 
-def renew(event_id: str, token: str) -> bool:
+def renew(event_id: str, token: str, about: dict[str, str]) -> bool:
     """Extend this execution's lease just before sending; False if the claim is not ours
     any more (its lease ran out and another execution took it, or it was recorded)."""
-    epoch, _ = _now()
-    try:
-        with aws_call("DynamoDB UpdateItem notification lease"):
-            table().update_item(
-                Key=key(event_id),
-                UpdateExpression="SET leaseExpiresAt = :lease",
-                ConditionExpression="claimToken = :token AND #status = :in_progress",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":lease": epoch + lease_seconds(),
-                    ":token": token,
-                    ":in_progress": IN_PROGRESS,
-                },
-            )
-    except ClientError as exc:
-        if error_code(exc) == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    epoch, at = _now()
+    return _put_if(
+        _in_progress(event_id, token, about, epoch, at),
+        "claimToken = :token AND #status = :in_progress",
+        {":token": token, ":in_progress": IN_PROGRESS},
+        "lease",
+    )
 
 
 def notification(event_id: str) -> dict[str, Any] | None:
@@ -140,7 +146,7 @@ def notification(event_id: str) -> dict[str, Any] | None:
 def mark_sent(event_id: str, token: str, sent: dict[str, Any]) -> bool:
     """Record the e-mail as sent; False if the claim was no longer this execution's.
 
-    ``sent``: sesMessageId, subject, to, and the event's direction, tenantId, messageId.
+    ``sent``: sesMessageId, subject, to, and the record's :func:`facts`.
     """
     epoch, at = _now()
     with aws_call("DynamoDB PutItem notification sent"):
@@ -156,6 +162,7 @@ def mark_sent(event_id: str, token: str, sent: dict[str, Any]) -> bool:
                 "direction": sent["direction"],
                 "tenantId": sent["tenantId"],
                 "messageId": sent["messageId"],
+                "executionArn": sent["executionArn"],
                 "ttl": epoch + RETENTION_SECONDS,
             },
             ReturnValues="ALL_OLD",
@@ -167,14 +174,8 @@ def record_sent(
     event_id: str, token: str, message_event: dict[str, Any], email: dict[str, Any], ses_id: str
 ) -> bool:
     """:func:`mark_sent` from the workflow's state: the event, the e-mail, SES's id."""
-    sent = {
-        "sesMessageId": ses_id,
-        "subject": email["subject"],
-        "to": email["to"],
-        "direction": message_event["direction"],
-        "tenantId": message_event["business"]["tenantId"],
-        "messageId": message_event["message"]["messageId"],
-    }
+    about = facts(message_event, token)
+    sent = {"sesMessageId": ses_id, "subject": email["subject"], "to": email["to"], **about}
     return mark_sent(event_id, token, sent)
 
 

@@ -9,7 +9,6 @@ the execution was started by hand, outside any queue).
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -17,7 +16,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tasks.common.environment import setting
-from tasks.common.errors import TaskError
+from tasks.common.errors import TaskError, cause_message
 from tasks.common.mail import send_email
 from tasks.message_notify.claims import give_back
 from tasks.message_notify.delivery import Delivery, unwrap
@@ -44,7 +43,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state = event["state"]
     error = state.get("error") or {}
     name = str(error.get("Error") or "States.Runtime")
-    cause = error_message(str(error.get("Cause") or ""))
+    cause = cause_message(str(error.get("Cause") or ""))
     delivery = _delivery(state.get("delivery"))
     notification = state.get("notification") or {}
     fallback_id = delivery.detail.get("eventId", "") if delivery else ""
@@ -78,15 +77,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 def max_receive_count() -> int:
     return int(os.environ.get("NOTIFY_MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT))
-
-
-def error_message(cause: str) -> str:
-    """A Lambda error's cause is JSON holding ``errorMessage``; other causes are text."""
-    try:
-        parsed = json.loads(cause)
-    except (TypeError, ValueError):
-        return cause
-    return str(parsed.get("errorMessage", cause)) if isinstance(parsed, dict) else cause
 
 
 def _delivery(raw: Any) -> Delivery | None:

@@ -19,7 +19,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tasks.common.mail import send_email
-from tasks.message_notify.claims import record_sent, renew
+from tasks.message_notify.claims import facts, record_sent, renew
 from tasks.message_notify.errors import NotificationClaimLost
 
 logger = Logger(service="message-notify")
@@ -31,7 +31,8 @@ RECORD_BACKOFF_SECONDS = 0.2
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     email = event["email"]
     logger.append_keys(eventId=event["eventId"])
-    if not renew(event["eventId"], event["claimToken"]):
+    token = event["claimToken"]
+    if not renew(event["eventId"], token, facts(event["event"], token)):
         raise NotificationClaimLost(
             f"event {event['eventId']}: this execution's claim ran out before sending; "
             "the execution that holds it now sends the e-mail"

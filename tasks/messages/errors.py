@@ -3,10 +3,6 @@
 from tasks.common.errors import TaskError
 
 
-class TenantNotFound(TaskError):
-    """No tenant has this tenantId or Meta WABA id."""
-
-
 class OutsideCustomerServiceWindow(TaskError):
     """A free-form message to a customer whose last message is older than 24 hours."""
 

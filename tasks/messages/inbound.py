@@ -14,9 +14,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from tasks.common.masking import mask_phone
+from tasks.common.tenants import UnknownTenant
 from tasks.messages.content import e164, message_content
 from tasks.messages.conversations import iso, record_message
-from tasks.messages.errors import MessageRefused, TenantNotFound
+from tasks.messages.errors import MessageRefused
 from tasks.messages.events import Customer, MessageEvent, event_id, publish
 from tasks.messages.media import store_inbound_media
 from tasks.messages.tenants import Tenant, find_tenant
@@ -29,12 +30,15 @@ logger = Logger(service="messages")
 @on_field("messages")
 def on_messages(change: WabaChange) -> dict[str, Any]:
     value = change.value
+    # TODO: delivery statuses of outbound messages (sent, delivered, read, failed) are only
+    # counted; recording them on the outbound message would answer the runbook's "check
+    # delivery status in DynamoDB" (section 9).
     statuses = len(value.get("statuses") or [])
     if not value.get("messages"):
         return {"messages": [], "statuses": statuses}
     try:
         tenant = find_tenant(change.meta_waba_id)
-    except TenantNotFound:
+    except UnknownTenant:
         logger.warning("Messages for an unknown WABA", extra={"metaWabaId": change.meta_waba_id})
         return {"messages": [], "statuses": statuses, "unknownWaba": change.meta_waba_id}
 

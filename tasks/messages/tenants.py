@@ -1,24 +1,12 @@
-"""Finding a tenant by its tenantId or its Meta WABA id (the runbook uses both).
-
-Tenants are ``PK=TENANT#{tenantId}, SK=CONFIG``. A tenantId is one GetItem; a Meta WABA
-id is looked up once per container with a filtered scan of the CONFIG records and then
-remembered (the mapping of a WABA to its tenant does not change; a stale entry is
-noticed and looked up again).
-"""
+"""A tenant as the messaging code uses it, found by tenantId or Meta WABA id
+(:func:`tasks.common.tenants.find_tenant`, which raises ``UnknownTenant``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
-
-from tasks.common.clients import table
-from tasks.messages.aws import aws_call
-from tasks.messages.errors import TenantNotFound
-
-CONFIG = "CONFIG"
-_tenant_ids_by_waba: dict[str, str] = {}
+from tasks.common import tenants
 
 
 @dataclass(frozen=True)
@@ -56,44 +44,5 @@ class Tenant:
         }
 
 
-def find_tenant(tenant_id_or_meta_waba_id: str) -> Tenant:
-    """The tenant with this tenantId or Meta WABA id; ``TenantNotFound`` otherwise."""
-    key = str(tenant_id_or_meta_waba_id or "").strip()
-    if not key:
-        raise TenantNotFound("no tenantId or metaWabaId given")
-    record = _config(key)
-    if record is None:
-        record = _config(_tenant_ids_by_waba.get(key) or "")
-        if record is None or str(record.get("metaWabaId")) != key:
-            record = _scan_for_waba(key)
-    if record is None:
-        raise TenantNotFound(
-            f"no tenant has tenantId or metaWabaId {key!r}; tenants are seeded from "
-            "cdk.json (context wecare:tenants)"
-        )
-    return Tenant.from_record(record)
-
-
-def _config(tenant_id: str) -> dict[str, Any] | None:
-    if not tenant_id:
-        return None
-    with aws_call("DynamoDB GetItem tenant"):
-        item = table().get_item(Key={"PK": f"TENANT#{tenant_id}", "SK": CONFIG})
-    return item.get("Item")
-
-
-def _scan_for_waba(meta_waba_id: str) -> dict[str, Any] | None:
-    params: dict[str, Any] = {
-        "FilterExpression": Attr("SK").eq(CONFIG) & Attr("metaWabaId").eq(meta_waba_id),
-    }
-    # TODO: this scans the whole table the first time a container meets a WABA id; an
-    # alias record (PK=WABA#{metaWabaId}) written with the tenant would make it a GetItem.
-    while True:
-        with aws_call("DynamoDB Scan tenants"):
-            page = table().scan(**params)
-        for item in page.get("Items", []):
-            _tenant_ids_by_waba[meta_waba_id] = item["tenantId"]
-            return item
-        if "LastEvaluatedKey" not in page:
-            return None
-        params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+def find_tenant(tenant_id_or_meta_waba_id: Any) -> Tenant:
+    return Tenant.from_record(tenants.find_tenant(tenant_id_or_meta_waba_id))

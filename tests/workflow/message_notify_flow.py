@@ -7,6 +7,7 @@ import json
 import random
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -76,10 +77,20 @@ def wait_for_emails(
     return emails_to(runtime, subject_contains)
 
 
+_SQS_CLIENTS: weakref.WeakKeyDictionary[LocalRuntime, Any] = weakref.WeakKeyDictionary()
+
+
+def _sqs(runtime: LocalRuntime) -> Any:
+    """One SQS client per runtime: polling must not cost more than what it watches."""
+    if runtime not in _SQS_CLIENTS:
+        _SQS_CLIENTS[runtime] = runtime.client("sqs")
+    return _SQS_CLIENTS[runtime]
+
+
 def queue_depth(runtime: LocalRuntime, queue_name: str) -> int:
     """Messages on the queue, visible or in flight."""
     assert runtime.services is not None
-    attributes = runtime.client("sqs").get_queue_attributes(
+    attributes = _sqs(runtime).get_queue_attributes(
         QueueUrl=runtime.services.queue_urls[queue_name],
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]

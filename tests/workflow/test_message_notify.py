@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from moto.core.exceptions import JsonRESTError
+from moto.dynamodb.models import DynamoDBBackend
 
 from tests.workflow.message_notify_flow import (
     SesFailures,
@@ -28,6 +30,7 @@ from tests.workflow.message_notify_flow import (
 )
 from workflows import resources
 from workflows.catalog import workflow
+from workflows.local.notify_pipe import notify_pipe
 from workflows.local.runtime import LocalRuntime
 from workflows.message_samples import MESSAGE_TYPES, SAMPLE_MEDIA, message_event, meta_message
 
@@ -205,7 +208,7 @@ def test_the_same_event_delivered_after_the_visibility_timeout_is_skipped(
     wait_until_drained(runtime)
 
     # WHEN it is delivered twice more, later than the queue's visibility timeout
-    time.sleep(max(1.0, resources.INBOUND_NOTIFY_QUEUE.visibility_timeout_seconds * 0.001))
+    time.sleep(notify_pipe(runtime).workers[0].retry_delay_seconds)
     put_event(runtime, detail, copies=2)
     wait_until(lambda: len(notify_executions(runtime)) == 3, 30, "three executions")
     wait_until_drained(runtime)
@@ -384,3 +387,34 @@ def test_logs_mask_phone_numbers_and_never_hold_message_text(runtime: LocalRunti
     assert "+91******0001" in logged
     assert "919855500001" not in logged
     assert "PIN" not in logged
+
+
+def test_a_sent_email_the_table_would_not_record_is_recorded_by_its_own_step(
+    runtime: LocalRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN DynamoDB throttles the first three writes of a SENT record
+    refusals = {"left": 3}
+    put_item = DynamoDBBackend.put_item
+
+    def throttled_put(self: DynamoDBBackend, table_name: str, item_attrs: dict, *args, **kw):
+        if item_attrs.get("status", {}).get("S") == "SENT" and refusals["left"]:
+            refusals["left"] -= 1
+            raise JsonRESTError("ProvisionedThroughputExceededException", "Rate of requests")
+        return put_item(self, table_name, item_attrs, *args, **kw)
+
+    monkeypatch.setattr(DynamoDBBackend, "put_item", throttled_put)
+    detail = message_event("inbound", tenant_of(runtime), customer="+919811100012")
+
+    # WHEN the event is notified
+    described = runtime.wait_for(runtime.start_execution("message-notify", detail))
+
+    # THEN the e-mail went once and MarkNotificationSent recorded it, without resending
+    assert described["status"] == "SUCCEEDED"
+    entered = [
+        e["stateEnteredEventDetails"]["name"]
+        for e in runtime.history(described["executionArn"])
+        if e["type"].endswith("StateEntered")
+    ]
+    assert entered[-3:] == ["SentRecorded", "MarkNotificationSent", "Notified"]
+    assert len(runtime.outbox.messages()) == 1
+    assert notification_record(runtime, detail["eventId"])["status"] == "SENT"

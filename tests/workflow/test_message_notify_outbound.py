@@ -97,7 +97,7 @@ def test_send_text_checks_the_number_the_text_and_the_tenant(runtime: LocalRunti
 
     assert no_plus["error"] == "InvalidInput" and "E.164" in no_plus["message"]
     assert too_long["error"] == "InvalidInput" and "4097 characters" in too_long["message"]
-    assert unknown["error"] == "TenantNotFound"
+    assert unknown["error"] == "UnknownTenant"
 
 
 def test_whatsapp_refusing_the_text_is_reported_and_nothing_is_emailed(

@@ -289,4 +289,4 @@ def test_welcome_config_is_checked_and_an_unknown_tenant_is_named(runtime: Local
 
     assert no_text["error"] == "InvalidInput" and "welcomeText" in no_text["message"]
     assert bad_cooldown["error"] == "InvalidInput" and "cooldownHours" in bad_cooldown["message"]
-    assert unknown["error"] == "TenantNotFound" and "'nobody'" in unknown["message"]
+    assert unknown["error"] == "UnknownTenant" and "'nobody'" in unknown["message"]

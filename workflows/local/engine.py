@@ -13,6 +13,8 @@ Each fills a gap found in moto 5.2.5 (the version pinned in ``pyproject.toml``):
   does not parse the same five files again;
 * the interpreter redoes per execution what can be done once
   (:mod:`workflows.local.interpreter_speedups`);
+* a queue of thousands of messages makes every send and receive slow
+  (:mod:`workflows.local.queue_speedups`);
 * ``SendTaskFailure`` loses its ``cause`` (:mod:`workflows.local.task_failure_cause`);
 * conditional writes and transactions in DynamoDB are not atomic across threads
   (:mod:`workflows.local.serialized_dynamodb`);
@@ -33,6 +35,7 @@ from workflows.local import (
     clock,
     interpreter_speedups,
     lambdas,
+    queue_speedups,
     serialized_dynamodb,
     stopped_executions,
     task_failure_cause,
@@ -71,6 +74,7 @@ def install() -> None:
     )
     lambdas.install()
     interpreter_speedups.install()
+    queue_speedups.install()
     task_failure_cause.install()
     serialized_dynamodb.install()
     stopped_executions.install()
