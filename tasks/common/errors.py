@@ -7,6 +7,7 @@ its base class, so every ASL file lists the exact names below.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -78,3 +79,8 @@ def cause_message(cause: str) -> str:
     except (TypeError, ValueError):
         return cause
     return str(parsed.get("errorMessage", cause)) if isinstance(parsed, dict) else cause
+
+
+def caught_message(error: dict[str, Any] | None) -> str:
+    """The message of an error a ``Catch`` put in the state (``{"Error", "Cause"}``)."""
+    return cause_message(str((error or {}).get("Cause") or ""))

@@ -7,7 +7,6 @@ returns ``error`` and ``cause`` for the notification and the final ``Fail`` stat
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tasks.common.clients import table
 from tasks.common.environment import setting
+from tasks.common.errors import cause_message
 
 logger = Logger(service="kb-sync")
 
@@ -80,7 +80,7 @@ def _outcome(job: dict[str, Any], error: dict[str, Any] | None) -> dict[str, Any
 
     error = error or {}
     name = error.get("Error", "States.Runtime")
-    message = _error_message(error.get("Cause", ""))
+    message = cause_message(error.get("Cause", ""))
     if name == "IngestionJobStillRunning":
         return {
             "outcome": "TIMED_OUT",
@@ -89,12 +89,3 @@ def _outcome(job: dict[str, Any], error: dict[str, Any] | None) -> dict[str, Any
             f"wait and is still running in Bedrock; last seen: {message}",
         }
     return {"outcome": "ERROR", "error": name, "cause": message or name}
-
-
-def _error_message(cause: str) -> str:
-    """A Lambda error's cause is a JSON string holding ``errorMessage``; other causes are text."""
-    try:
-        parsed = json.loads(cause)
-    except (TypeError, ValueError):
-        return cause
-    return parsed.get("errorMessage", cause) if isinstance(parsed, dict) else cause

@@ -8,13 +8,13 @@ the notification, the execution's output and its final ``Fail`` state use.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
+from tasks.common.errors import caught_message
 from tasks.profile_apply import records
 from tasks.profile_apply.errors import (
     ApprovalExpired,
@@ -75,10 +75,10 @@ def _closing_fields(outcome: str, request: dict[str, Any], state: dict[str, Any]
                 "comment": decision.get("comment", details.get("comment", ""))}
     if outcome == REJECTED:
         return {"decidedBy": details.get("approver", ""), "decidedAt": details.get("decidedAt", ""),
-                "reason": details.get("reason") or error_message(state.get("error"))}
+                "reason": details.get("reason") or caught_message(state.get("error"))}
     if outcome == FAILED:
         error = state.get("error") or {}
-        return {"error": error.get("Error", "States.Runtime"), "cause": error_message(error)}
+        return {"error": error.get("Error", "States.Runtime"), "cause": caught_message(error)}
     return {}
 
 
@@ -184,15 +184,5 @@ def _unstored_outcome(outcome: str, state: dict[str, Any], execution_arn: str) -
         "executionArn": execution_arn,
         "approvers": request.get("approvers", []),
         "error": ERROR_NAMES.get(status) or error.get("Error", "States.Runtime"),
-        "cause": error_message(error),
+        "cause": caught_message(error),
     }
-
-
-def error_message(error: dict[str, Any] | None) -> str:
-    """The readable part of an ASL error's cause (Lambda and SendTaskFailure causes are JSON)."""
-    cause = (error or {}).get("Cause", "")
-    try:
-        parsed = json.loads(cause)
-    except (TypeError, ValueError):
-        return str(cause)
-    return str(parsed.get("errorMessage", cause)) if isinstance(parsed, dict) else str(cause)

@@ -15,6 +15,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tasks.common.clients import table
+from tasks.common.errors import cause_message
 from tasks.common.tenants import UnknownTenant
 from tasks.templates import cache
 from tasks.templates.tenants import TenantRef, find_tenant
@@ -89,7 +90,7 @@ def _ending(verdict: dict[str, Any] | None, error: dict[str, Any] | None) -> dic
             "cause": f"Meta {_verb(decided.templateStatus)} template {decided.templateName!r} "
             f"({decided.language}){because}",
         }
-    return {"outcome": "FAILED", "error": name, "cause": error_message(cause) or name}
+    return {"outcome": "FAILED", "error": name, "cause": cause_message(cause) or name}
 
 
 def _verb(status: str) -> str:
@@ -114,12 +115,3 @@ def _verdict_fields(verdict: Verdict) -> dict[str, Any]:
         "decidedBy": verdict.source,
         "decidedAt": verdict.decidedAt,
     }
-
-
-def error_message(cause: str) -> str:
-    """A Lambda error's cause is JSON holding ``errorMessage``; other causes are text."""
-    try:
-        parsed = json.loads(cause)
-    except (TypeError, ValueError):
-        return cause
-    return parsed.get("errorMessage", cause) if isinstance(parsed, dict) else cause

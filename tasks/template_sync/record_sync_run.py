@@ -7,13 +7,13 @@ each tenant. ``outcome`` is SUCCEEDED when every tenant synced, else FAILED with
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tasks.common.clients import table
+from tasks.common.errors import cause_message
 from tasks.templates.cache import now
 
 logger = Logger(service="template-sync")
@@ -53,13 +53,13 @@ def _tenant_result(result: dict[str, Any]) -> dict[str, Any]:
     error = result.get("error") or {}
     return {"tenantId": result.get("tenantId"), "outcome": "FAILED",
             "error": error.get("Error", "States.Runtime"),
-            "cause": _message(error.get("Cause", ""))}
+            "cause": cause_message(error.get("Cause", ""))}
 
 
 def _outcome(tenants: list[dict[str, Any]], error: dict[str, Any] | None) -> dict[str, Any]:
     if error is not None:
         return {"outcome": "FAILED", "error": error.get("Error", "States.Runtime"),
-                "cause": _message(error.get("Cause", "")) or error.get("Error", "")}
+                "cause": cause_message(error.get("Cause", "")) or error.get("Error", "")}
     failed = [t for t in tenants if t.get("outcome") == "FAILED"]
     if not failed:
         return {"outcome": "SUCCEEDED"}
@@ -68,11 +68,3 @@ def _outcome(tenants: list[dict[str, Any]], error: dict[str, Any] | None) -> dic
         "error": "TemplateSyncFailed" if len(failed) > 1 else failed[0]["error"],
         "cause": "; ".join(f"{t['tenantId']}: {t['error']}: {t['cause']}" for t in failed),
     }
-
-
-def _message(cause: str) -> str:
-    try:
-        parsed = json.loads(cause)
-    except (TypeError, ValueError):
-        return cause
-    return parsed.get("errorMessage", cause) if isinstance(parsed, dict) else cause
