@@ -17,8 +17,6 @@ from tests.workflow.profile_apply_flow import (
     start_change,
     wait_for_approval_email,
 )
-from workflows.local.runtime import LocalRuntime
-from workflows.local.server import LocalServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -31,14 +29,6 @@ pytestmark = [
                        reason="needs Debian's chromium at /usr/bin/chromium "
                        "(apt-get install -y chromium)"),
 ]
-
-
-@pytest.fixture
-def endpoint(runtime: LocalRuntime) -> Iterator[str]:
-    server = LocalServer(runtime, port=0).start()
-    runtime.attach_server(server)
-    yield server.url
-    server.stop()
 
 
 @pytest.fixture

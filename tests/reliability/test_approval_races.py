@@ -3,7 +3,6 @@ a failure changes nothing, and no input makes the page fail."""
 
 from __future__ import annotations
 
-import json
 import random
 import string
 import threading
@@ -12,6 +11,7 @@ from werkzeug.test import Client
 
 from tasks.common.errors import ServiceThrottled, ServiceUnavailable
 from tasks.profile_apply.links import CSRF_COOKIE
+from tests.operator import invoke_action
 from tests.workflow.profile_apply_flow import (
     APPROVER,
     Approver,
@@ -64,13 +64,10 @@ def test_the_same_approval_decided_at_once_from_four_terminals_decides_once(runt
 
     def mark_applied(number: int) -> None:
         start.wait()
-        answer = runtime.client("lambda").invoke(
-            FunctionName="base-wecare-digital-whatsapp",
-            Payload=json.dumps({"action": "mark_business_profile_applied", "channel": "cli",
-                                "approvalId": approval_id, "approver": APPROVER,
-                                "comment": f"terminal {number}"}),
-        )
-        answers.append(json.loads(answer["Payload"].read()))
+        answers.append(invoke_action(runtime, {
+            "action": "mark_business_profile_applied", "channel": "cli",
+            "approvalId": approval_id, "approver": APPROVER, "comment": f"terminal {number}",
+        }))
 
     threads = [threading.Thread(target=mark_applied, args=(n,)) for n in range(4)]
     for thread in threads:

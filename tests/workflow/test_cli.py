@@ -6,40 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.operator import wecare_flows
 from workflows.cli.errors import ExitCode
-from workflows.cli.main import main
-from workflows.local.runtime import LocalRuntime
-from workflows.local.server import LocalServer
 from workflows.local.standins.knowledge_base import IngestionPlan
-
-
-@pytest.fixture
-def endpoint(runtime: LocalRuntime) -> Iterator[str]:
-    server = LocalServer(runtime, port=0).start()
-    runtime.attach_server(server)
-    yield server.url
-    server.stop()
-
-
-def wecare_flows(
-    capsys: pytest.CaptureFixture[str], endpoint: str, *args: str
-) -> tuple[int, str, str]:
-    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
-    argv = sys.argv
-    sys.argv = ["wecare-flows", "--endpoint-url", endpoint, *args]
-    try:
-        main()
-    except SystemExit as done:
-        code = int(done.code or 0)
-    finally:
-        sys.argv = argv
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_list_shows_each_workflow_with_its_type_and_triggers(capsys, endpoint) -> None:

@@ -4,12 +4,11 @@ endpoint, and a poison message's way into the dead-letter queue and back."""
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.operator import wecare_flows
 from tests.workflow.message_notify_flow import (
     SesFailures,
     inject_ses_failures,
@@ -24,38 +23,12 @@ from tests.workflow.message_notify_flow import (
 )
 from workflows import resources
 from workflows.cli.errors import ExitCode
-from workflows.cli.main import main
-from workflows.local.runtime import LocalRuntime
-from workflows.local.server import LocalServer
 from workflows.message_samples import message_event
-
-
-@pytest.fixture
-def endpoint(runtime: LocalRuntime) -> Iterator[str]:
-    server = LocalServer(runtime, port=0).start()
-    runtime.attach_server(server)
-    yield server.url
-    server.stop()
 
 
 @pytest.fixture
 def ses_failures(monkeypatch: pytest.MonkeyPatch) -> SesFailures:
     return inject_ses_failures(monkeypatch)
-
-
-def wecare_flows(
-    capsys: pytest.CaptureFixture[str], endpoint: str, *args: str
-) -> tuple[int, str, str]:
-    argv = sys.argv
-    sys.argv = ["wecare-flows", "--endpoint-url", endpoint, *args]
-    try:
-        main()
-    except SystemExit as done:
-        code = int(done.code or 0)
-    finally:
-        sys.argv = argv
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_send_test_event_inbound_waits_for_the_email(capsys, endpoint, runtime) -> None:

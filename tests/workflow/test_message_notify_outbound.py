@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
+from tests.operator import invoke_action
 from tests.workflow.message_notify_flow import (
     publish_inbound,
     tenant_of,
@@ -21,15 +21,8 @@ from workflows.message_samples import meta_message
 CUSTOMER = "+919833300001"
 
 
-def action(runtime: LocalRuntime, payload: dict[str, Any]) -> dict[str, Any]:
-    response = runtime.client("lambda").invoke(
-        FunctionName="base-wecare-digital-whatsapp", Payload=json.dumps(payload).encode()
-    )
-    return json.loads(response["Payload"].read())
-
-
 def send_text(runtime: LocalRuntime, to: str, text: str = "Test message") -> dict[str, Any]:
-    return action(
+    return invoke_action(
         runtime,
         {"action": "send_text", "metaWabaId": "1347766229904230", "to": to, "text": text},
     )
@@ -59,7 +52,7 @@ def test_send_text_inside_the_window_sends_records_and_emails(runtime: LocalRunt
     ):
         assert fact in email.body
     # AND the conversation shows both messages, oldest first, the window open
-    conversation = action(
+    conversation = invoke_action(
         runtime,
         {"action": "get_conversations", "metaWabaId": "1347766229904230", "customer": CUSTOMER},
     )
@@ -91,7 +84,7 @@ def test_send_text_outside_the_24_hour_window_is_refused(runtime: LocalRuntime) 
 def test_send_text_checks_the_number_the_text_and_the_tenant(runtime: LocalRuntime) -> None:
     no_plus = send_text(runtime, "9876543210")
     too_long = send_text(runtime, CUSTOMER, "x" * 4097)
-    unknown = action(
+    unknown = invoke_action(
         runtime, {"action": "send_text", "metaWabaId": "42", "to": CUSTOMER, "text": "Hi"}
     )
 
@@ -133,14 +126,18 @@ def test_get_conversations_lists_latest_first_with_the_window(runtime: LocalRunt
     )
 
     # WHEN the runbook's get_conversations is invoked with the WABA id
-    answer = action(runtime, {"action": "get_conversations", "metaWabaId": "1347766229904230"})
+    answer = invoke_action(
+        runtime, {"action": "get_conversations", "metaWabaId": "1347766229904230"}
+    )
 
     # THEN both are listed, latest first, each with its window
     assert answer["ok"] and answer["tenantId"] == "wecare-digital"
     numbers = [c["customerNumber"] for c in answer["conversations"]]
     assert numbers == ["+919833300004", "+919833300003"]
     assert all(c["windowOpen"] for c in answer["conversations"])
-    other = action(runtime, {"action": "get_conversations", "tenantId": "manish-agarwal"})
+    other = invoke_action(runtime, {"action": "get_conversations", "tenantId": "manish-agarwal"})
     assert other["count"] == 0
-    bad = action(runtime, {"action": "get_conversations", "tenantId": "wecare-digital", "limit": 0})
+    bad = invoke_action(
+        runtime, {"action": "get_conversations", "tenantId": "wecare-digital", "limit": 0}
+    )
     assert bad["error"] == "InvalidInput"

@@ -4,12 +4,8 @@ the CLI decide with the same checks as the page."""
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
-from typing import Any
 
-import pytest
-
+from tests.operator import invoke_action, wecare_flows
 from tests.workflow.profile_apply_flow import (
     APPROVER,
     PHONE,
@@ -23,55 +19,22 @@ from tests.workflow.profile_apply_flow import (
     wait_for_approval_email,
 )
 from workflows.cli.errors import ExitCode
-from workflows.cli.main import main
-from workflows.local.runtime import LocalRuntime
-from workflows.local.server import LocalServer
-
-
-def invoke(runtime: LocalRuntime, payload: dict[str, Any]) -> dict[str, Any]:
-    """``aws lambda invoke --function-name base-wecare-digital-whatsapp --payload ...``"""
-    answer = runtime.client("lambda").invoke(
-        FunctionName="base-wecare-digital-whatsapp", Payload=json.dumps(payload)
-    )
-    return json.loads(answer["Payload"].read())
-
-
-@pytest.fixture
-def endpoint(runtime: LocalRuntime) -> Iterator[str]:
-    server = LocalServer(runtime, port=0).start()
-    runtime.attach_server(server)
-    yield server.url
-    server.stop()
-
-
-def wecare_flows(capsys: pytest.CaptureFixture[str], endpoint: str,
-                 *args: str) -> tuple[int, str, str]:
-    argv, sys.argv = sys.argv, ["wecare-flows", "--endpoint-url", endpoint, *args]
-    try:
-        main()
-    except SystemExit as done:
-        code = int(done.code or 0)
-    finally:
-        sys.argv = argv
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
 
 # -- the runbook's aws lambda invoke lines ------------------------------------------------------
 
 
 def test_runbook_section_1_start_read_instructions_and_mark_applied(runtime) -> None:
     # GIVEN step 1 of the runbook: store the profile (now: start the workflow)
-    started = invoke(runtime, {"action": "update_business_profile", "tenantId": TENANT,
-                               "phoneNumberId": PHONE, "about": "Your about text",
-                               "description": "Your description"})
+    started = invoke_action(runtime, {"action": "update_business_profile", "tenantId": TENANT,
+                                      "phoneNumberId": PHONE, "about": "Your about text",
+                                      "description": "Your description"})
     assert started["ok"] and started["workflow"] == "profile-apply"
     arn = started["executionArn"]
     wait_for_approval_email(runtime)
 
     # WHEN step 2 asks for the apply instructions
-    instructions = invoke(runtime, {"action": "get_business_profile_apply_instructions",
-                                    "tenantId": TENANT, "phoneNumberId": PHONE})
+    instructions = invoke_action(runtime, {"action": "get_business_profile_apply_instructions",
+                                           "tenantId": TENANT, "phoneNumberId": PHONE})
 
     # THEN they hold the field-by-field diff, the console steps and the open approval
     assert instructions["ok"] and instructions["status"] == "PENDING_APPLY"
@@ -81,8 +44,8 @@ def test_runbook_section_1_start_read_instructions_and_mark_applied(runtime) -> 
     assert instructions["approvals"][0]["status"] == "PENDING"
 
     # WHEN step 4 marks it applied with the runbook's own fields
-    marked = invoke(runtime, {"action": "mark_business_profile_applied", "tenantId": TENANT,
-                              "phoneNumberId": PHONE})
+    marked = invoke_action(runtime, {"action": "mark_business_profile_applied", "tenantId": TENANT,
+                                     "phoneNumberId": PHONE})
 
     # THEN the decision is recorded and the workflow completes
     assert marked["ok"] and marked["decision"] == "APPLIED" and marked["settled"]
@@ -93,16 +56,16 @@ def test_runbook_section_1_start_read_instructions_and_mark_applied(runtime) -> 
 
 
 def test_runbook_names_the_tenant_by_meta_waba_id(runtime) -> None:
-    started = invoke(runtime, {"action": "update_business_profile",
-                               "tenantId": "1347766229904230", "about": "Hello"})
+    started = invoke_action(runtime, {"action": "update_business_profile",
+                                      "tenantId": "1347766229904230", "about": "Hello"})
     assert started["ok"] and started["tenantId"] == TENANT
     wait_for_approval_email(runtime)
     assert request_record(runtime, 1)["phoneNumberId"] == PHONE
 
 
 def test_an_invalid_profile_is_refused_before_any_execution_starts(runtime) -> None:
-    answer = invoke(runtime, {"action": "update_business_profile", "tenantId": TENANT,
-                              "about": ""})
+    answer = invoke_action(runtime, {"action": "update_business_profile", "tenantId": TENANT,
+                                     "about": ""})
     assert answer == {"ok": False, "error": "InvalidProfile",
                       "message": "about has 0 characters; WhatsApp allows 1 to 139"}
     sfn = runtime.client("stepfunctions")
@@ -115,13 +78,14 @@ def test_no_action_answer_carries_the_task_token(runtime) -> None:
     approval_id = approval_id_in(wait_for_approval_email(runtime))
     token = request_record(runtime, 1)["taskToken"]
 
-    answers = [
-        invoke(runtime, {"action": "get_business_profile_apply_instructions", "tenantId": TENANT}),
-        invoke(runtime, {"action": "list_business_profile_approvals", "tenantId": TENANT}),
-        invoke(runtime, {"action": "mark_business_profile_applied", "approvalId": approval_id,
-                         "approver": APPROVER}),
-        invoke(runtime, {"action": "list_business_profile_decisions", "tenantId": TENANT}),
+    payloads = [
+        {"action": "get_business_profile_apply_instructions", "tenantId": TENANT},
+        {"action": "list_business_profile_approvals", "tenantId": TENANT},
+        {"action": "mark_business_profile_applied", "approvalId": approval_id,
+         "approver": APPROVER},
+        {"action": "list_business_profile_decisions", "tenantId": TENANT},
     ]
+    answers = [invoke_action(runtime, payload) for payload in payloads]
     runtime.wait_for(arn)
     for answer in answers:
         assert answer["ok"], answer
@@ -132,8 +96,8 @@ def test_mark_applied_by_someone_not_the_approver_is_refused(runtime) -> None:
     arn = start_change(runtime)
     approval_id = approval_id_in(wait_for_approval_email(runtime))
 
-    answer = invoke(runtime, {"action": "mark_business_profile_applied",
-                              "approvalId": approval_id, "approver": "intruder@example.com"})
+    answer = invoke_action(runtime, {"action": "mark_business_profile_applied",
+                                     "approvalId": approval_id, "approver": "intruder@example.com"})
 
     assert answer["ok"] is False and answer["error"] == "NotTheApprover"
     assert approval_record(runtime, approval_id)["status"] == "PENDING"
@@ -141,8 +105,8 @@ def test_mark_applied_by_someone_not_the_approver_is_refused(runtime) -> None:
 
 
 def test_instructions_without_any_request_say_so(runtime) -> None:
-    answer = invoke(runtime, {"action": "get_business_profile_apply_instructions",
-                              "tenantId": "manish-agarwal"})
+    answer = invoke_action(runtime, {"action": "get_business_profile_apply_instructions",
+                                     "tenantId": "manish-agarwal"})
     assert answer["ok"] is False and answer["error"] == "NoProfileRequest"
 
 

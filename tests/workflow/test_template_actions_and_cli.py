@@ -4,13 +4,11 @@ operator runs them against the embedded runtime."""
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.operator import invoke_action, wecare_flows
 from tests.workflow.template_flow import (
     META_WABA,
     RUNBOOK_PAYLOAD,
@@ -22,44 +20,12 @@ from tests.workflow.template_flow import (
     submission,
 )
 from workflows.cli.errors import ExitCode
-from workflows.cli.main import main
 from workflows.local.runtime import LocalRuntime
-from workflows.local.server import LocalServer
-
-ACTION_LAMBDA = "base-wecare-digital-whatsapp"
-
-
-def invoke(runtime: LocalRuntime, payload: dict[str, Any]) -> dict[str, Any]:
-    response = runtime.client("lambda").invoke(FunctionName=ACTION_LAMBDA,
-                                               Payload=json.dumps(payload))
-    return json.loads(response["Payload"].read())
-
-
-@pytest.fixture
-def endpoint(runtime: LocalRuntime) -> Iterator[str]:
-    server = LocalServer(runtime, port=0).start()
-    runtime.attach_server(server)
-    yield server.url
-    server.stop()
-
-
-def wecare_flows(capsys: pytest.CaptureFixture[str], endpoint: str,
-                 *args: str) -> tuple[int, str, str]:
-    argv = sys.argv
-    sys.argv = ["wecare-flows", "--endpoint-url", endpoint, *args]
-    try:
-        main()
-    except SystemExit as done:
-        code = int(done.code or 0)
-    finally:
-        sys.argv = argv
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_the_runbook_create_payload_is_answered_with_what_to_add(runtime: LocalRuntime) -> None:
     # WHEN the runbook's eum_create_template payload, which has no examples, is sent
-    answer = invoke(runtime, RUNBOOK_PAYLOAD)
+    answer = invoke_action(runtime, RUNBOOK_PAYLOAD)
 
     # THEN it is refused before any workflow starts, saying exactly what to add
     assert answer["ok"] is False
@@ -79,7 +45,7 @@ def test_a_valid_create_payload_starts_the_submission(runtime: LocalRuntime) -> 
                                "example": {"body_text": [["ORD-1042", "Rs 499"]]}}]}
 
     # WHEN it is sent
-    answer = invoke(runtime, payload)
+    answer = invoke_action(runtime, payload)
 
     # THEN the action answers with the execution, which ends with the template approved
     assert answer["ok"] is True
@@ -91,18 +57,19 @@ def test_a_valid_create_payload_starts_the_submission(runtime: LocalRuntime) -> 
 
 
 def test_the_create_action_refuses_an_unknown_tenant(runtime: LocalRuntime) -> None:
-    answer = invoke(runtime, {**submission(metaWabaId="999"), "action": "eum_create_template"})
+    answer = invoke_action(
+        runtime, {**submission(metaWabaId="999"), "action": "eum_create_template"})
     assert (answer["ok"], answer["error"]) == (False, "UnknownTenant")
 
 
 def test_the_runbook_sync_payload_starts_a_sync_of_that_waba(runtime: LocalRuntime) -> None:
     stand_in(runtime).seed_template(WABA, "order_update")
-    answer = invoke(runtime, {"action": "eum_sync_templates", "metaWabaId": META_WABA})
+    answer = invoke_action(runtime, {"action": "eum_sync_templates", "metaWabaId": META_WABA})
     assert (answer["ok"], answer["workflow"], answer["tenants"]) == (
         True, "template-sync", ["wecare-digital"])
     result = runtime.wait_for(answer["executionArn"], timeout=60)
     assert output(result)["templates"] == 1
-    listed = {a["action"] for a in invoke(runtime, {"action": "list_actions"})["actions"]}
+    listed = {a["action"] for a in invoke_action(runtime, {"action": "list_actions"})["actions"]}
     assert {"eum_create_template", "eum_sync_templates"} <= listed
 
 

@@ -3,12 +3,12 @@ main menu as a WhatsApp list, once per cooldown, through the runbook's actions."
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 import pytest
 
+from tests.operator import invoke_action
 from tests.workflow.message_notify_flow import (
     publish_inbound,
     tenant_of,
@@ -24,16 +24,8 @@ WELCOME = "Welcome to WECARE.DIGITAL \N{WAVING HAND SIGN}"
 CUSTOMER = "+919822200001"
 
 
-def action(runtime: LocalRuntime, payload: dict[str, Any]) -> dict[str, Any]:
-    """``aws lambda invoke --function-name base-wecare-digital-whatsapp --payload ...``"""
-    response = runtime.client("lambda").invoke(
-        FunctionName="base-wecare-digital-whatsapp", Payload=json.dumps(payload).encode()
-    )
-    return json.loads(response["Payload"].read())
-
-
 def enable_welcome(runtime: LocalRuntime, cooldown_hours: float = 72, menu: bool = True) -> None:
-    answer = action(
+    answer = invoke_action(
         runtime,
         {
             "action": "update_welcome_config",
@@ -45,7 +37,7 @@ def enable_welcome(runtime: LocalRuntime, cooldown_hours: float = 72, menu: bool
     )
     assert answer["ok"], answer
     if menu:
-        answer = action(
+        answer = invoke_action(
             runtime, {"action": "update_menu_config", "tenantId": "wecare-digital", **DEFAULT_MENU}
         )
         assert answer["ok"], answer
@@ -147,7 +139,7 @@ def test_no_welcome_when_it_is_disabled_or_never_configured(runtime: LocalRuntim
 
     # GIVEN the welcome is configured, then disabled (only enabled changes)
     enable_welcome(runtime)
-    answer = action(
+    answer = invoke_action(
         runtime, {"action": "update_welcome_config", "tenantId": "wecare-digital", "enabled": False}
     )
     assert answer["ok"] and answer["welcome"]["welcomeText"] == WELCOME
@@ -257,7 +249,7 @@ def test_a_throttled_welcome_is_given_back_and_sent_on_the_next_delivery(
 def test_a_menu_breaking_whatsapp_limits_is_refused_with_the_reason(
     runtime: LocalRuntime, change: dict[str, Any], complaint: str
 ) -> None:
-    answer = action(
+    answer = invoke_action(
         runtime,
         {"action": "update_menu_config", "tenantId": "wecare-digital", **DEFAULT_MENU, **change},
     )
@@ -271,10 +263,10 @@ def test_a_menu_breaking_whatsapp_limits_is_refused_with_the_reason(
 
 
 def test_welcome_config_is_checked_and_an_unknown_tenant_is_named(runtime: LocalRuntime) -> None:
-    no_text = action(
+    no_text = invoke_action(
         runtime, {"action": "update_welcome_config", "tenantId": "wecare-digital", "enabled": True}
     )
-    bad_cooldown = action(
+    bad_cooldown = invoke_action(
         runtime,
         {
             "action": "update_welcome_config",
@@ -283,7 +275,7 @@ def test_welcome_config_is_checked_and_an_unknown_tenant_is_named(runtime: Local
             "cooldownHours": -1,
         },
     )
-    unknown = action(
+    unknown = invoke_action(
         runtime, {"action": "update_welcome_config", "tenantId": "nobody", "welcomeText": "Hi"}
     )
 
