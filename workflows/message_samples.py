@@ -7,7 +7,7 @@ Two shapes:
   topic (``whatsAppWebhookEntry`` is a JSON STRING holding one Meta entry);
 * a message event (the ``detail`` the inbound handler and ``send_text`` put on
   EventBridge), which is what the message-notify workflow e-mails. Its schema is
-  ``tasks.messages.events.MessageEvent``; this module only builds examples of it.
+  ``tasks.messages.schema.MessageEvent``; this module only builds examples of it.
 """
 
 from __future__ import annotations

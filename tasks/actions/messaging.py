@@ -23,9 +23,9 @@ from tasks.messages.conversations import (
     window_open,
 )
 from tasks.messages.errors import OutsideCustomerServiceWindow
-from tasks.messages.events import Customer, Message
 from tasks.messages.menu import parse_menu, save_menu
 from tasks.messages.outbound import send_to_customer
+from tasks.messages.schema import Customer, Message
 from tasks.messages.tenants import Tenant, find_tenant
 from tasks.messages.welcome import load_welcome, parse_welcome, save_welcome
 

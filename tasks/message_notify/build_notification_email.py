@@ -14,7 +14,7 @@ from tasks.message_notify.email_format import (
     MediaLink,
     notification_email,
 )
-from tasks.messages.events import Media, MessageEvent
+from tasks.messages.schema import Media, MessageEvent
 
 logger = Logger(service="message-notify")
 RECIPIENTS_SETTING = {"inbound": "INBOUND_NOTIFY_TO", "outbound": "OUTBOUND_NOTIFY_TO"}

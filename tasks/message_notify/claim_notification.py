@@ -17,7 +17,7 @@ from tasks.common.masking import mask_phone
 from tasks.message_notify.claims import claim, facts
 from tasks.message_notify.delivery import unwrap
 from tasks.message_notify.errors import InvalidNotificationEvent
-from tasks.messages.events import MessageEvent
+from tasks.messages.schema import MessageEvent
 from tasks.messages.validation import readable
 
 logger = Logger(service="message-notify")

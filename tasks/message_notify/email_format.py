@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from dataclasses import asdict, dataclass
 
-from tasks.messages.events import Media, MessageEvent
+from tasks.messages.schema import Media, MessageEvent
 
 LINK_LIFETIME_SECONDS = 3600
 UNKNOWN_SENDER = "Unknown"

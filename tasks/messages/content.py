@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tasks.messages.events import Detail, Media, Message
+from tasks.messages.schema import Detail, Media, Message
 
 MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
 

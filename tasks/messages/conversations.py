@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from tasks.common.clients import table
 from tasks.common.errors import error_code
 from tasks.messages.aws import aws_call
-from tasks.messages.events import Customer, Direction, Message
+from tasks.messages.schema import Customer, Direction, Message
 from tasks.messages.tenants import Tenant
 
 CUSTOMER_SERVICE_WINDOW_SECONDS = 24 * 3600

@@ -18,8 +18,9 @@ from tasks.common.tenants import UnknownTenant
 from tasks.messages.content import e164, message_content
 from tasks.messages.conversations import iso, record_message
 from tasks.messages.errors import MessageRefused
-from tasks.messages.events import Customer, MessageEvent, event_id, publish
+from tasks.messages.events import publish
 from tasks.messages.media import store_inbound_media
+from tasks.messages.schema import Customer, MessageEvent, event_id
 from tasks.messages.tenants import Tenant, find_tenant
 from tasks.messages.welcome import welcome_if_due
 from tasks.waba_events.router import WabaChange, on_field

@@ -15,7 +15,7 @@ from tasks.common.clients import client
 from tasks.common.environment import setting
 from tasks.common.errors import error_code
 from tasks.messages.aws import aws_call
-from tasks.messages.events import Media
+from tasks.messages.schema import Media
 from tasks.messages.tenants import Tenant
 
 

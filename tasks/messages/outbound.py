@@ -9,7 +9,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from tasks.messages.conversations import iso, record_message
-from tasks.messages.events import Customer, Message, MessageEvent, event_id, publish
+from tasks.messages.events import publish
+from tasks.messages.schema import Customer, Message, MessageEvent, event_id
 from tasks.messages.tenants import Tenant
 from tasks.messages.whatsapp import send_whatsapp_message
 

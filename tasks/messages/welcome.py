@@ -20,9 +20,9 @@ from tasks.common.clients import table
 from tasks.common.errors import InvalidInput
 from tasks.messages.aws import aws_call
 from tasks.messages.conversations import claim_welcome, iso, release_welcome
-from tasks.messages.events import Customer, Detail, Message
 from tasks.messages.menu import MAIN_MENU, list_message, load_menu
 from tasks.messages.outbound import send_to_customer
+from tasks.messages.schema import Customer, Detail, Message
 from tasks.messages.tenants import Tenant
 from tasks.messages.validation import readable
 

@@ -29,12 +29,6 @@ NOT_REACHED: dict[str, dict[str, str]] = {
         "secretsmanager:GetSecretValue": "imports deadline_text from profile_apply.emails "
         "only; an approver deciding through the action needs no signed link",
     },
-    "wecare-message-notify-claim-notification": {
-        "events:PutEvents": "imports the MessageEvent model from tasks.messages.events only",
-    },
-    "wecare-message-notify-build-notification-email": {
-        "events:PutEvents": "imports the MessageEvent model from tasks.messages.events only",
-    },
     "wecare-profile-apply-notify-outcome": {
         "secretsmanager:GetSecretValue": "the outcome e-mail carries no signed link",
     },

@@ -16,10 +16,10 @@ from tasks.message_notify.build_notification_email import media_link
 from tasks.message_notify.delivery import unwrap
 from tasks.message_notify.email_format import MediaLink, notification_email, subject_of
 from tasks.message_notify.errors import InvalidNotificationEvent
-from tasks.messages import events
+from tasks.messages import schema
 from tasks.messages.content import e164, message_content
-from tasks.messages.events import Media, MessageEvent, event_id
 from tasks.messages.menu import list_message, parse_menu
+from tasks.messages.schema import Media, MessageEvent, event_id
 from workflows import resources
 from workflows.cli.messages import DEFAULT_MENU
 from workflows.local.clock import CLOCK
@@ -37,12 +37,12 @@ def sample(direction: str = "inbound", **changes: object) -> MessageEvent:
 
 
 def test_the_event_source_and_detail_types_are_the_notify_rules() -> None:
-    assert events.EVENT_SOURCE == resources.EVENT_SOURCE
+    assert schema.EVENT_SOURCE == resources.EVENT_SOURCE
     rules = {
         "inbound": resources.INBOUND_NOTIFY_QUEUE.detail_type,
         "outbound": resources.OUTBOUND_NOTIFY_QUEUE.detail_type,
     }
-    assert rules == events.DETAIL_TYPES
+    assert rules == schema.DETAIL_TYPES
 
 
 def test_an_event_id_is_the_same_for_the_same_message_only() -> None:
