@@ -4,6 +4,9 @@ endpoint, and a poison message's way into the dead-letter queue and back."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -194,3 +197,27 @@ def test_seed_menu_from_a_file_and_a_refused_file(
     )
     assert refused[0] == ExitCode.BAD_INPUT
     assert "sections.0.rows.0.title" in refused[2] and "24 characters" in refused[2]
+
+
+def test_an_event_put_with_the_aws_cli_is_emailed(endpoint, runtime) -> None:
+    # GIVEN an outbound message event, as docs/message-notify.md shows it
+    detail = message_event("outbound", tenant_of(runtime), customer="+919811100077")
+    entries = [{"Source": resources.EVENT_SOURCE,
+                "DetailType": resources.OUTBOUND_NOTIFY_QUEUE.detail_type,
+                "Detail": json.dumps(detail)}]
+
+    # WHEN an operator puts it with the AWS CLI against the local endpoint
+    done = subprocess.run(
+        [sys.executable, "-m", "awscli", "events", "put-events", "--entries", json.dumps(entries),
+         "--endpoint-url", endpoint, "--output", "json"],
+        capture_output=True, text=True, timeout=60, check=True,
+        env={**os.environ, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+             "AWS_DEFAULT_REGION": "ap-south-1"},
+    )
+
+    # THEN EventBridge took it and the outbound e-mail reaches the outbox, once
+    assert json.loads(done.stdout)["FailedEntryCount"] == 0
+    emails = wait_for_emails(runtime, 1, subject_contains="[WECARE] Outbound to +919811100077")
+    assert detail["message"]["messageId"] in emails[0].body
+    wait_until_drained(runtime)
+    assert notification_record(runtime, detail["eventId"])["status"] == "SENT"
