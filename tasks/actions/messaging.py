@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tasks.actions.registry import action
 from tasks.common.errors import InvalidInput
+from tasks.common.records import plain
 from tasks.messages.conversations import (
     CUSTOMER_SERVICE_WINDOW_SECONDS,
     conversation,
@@ -132,14 +132,3 @@ def _limit(raw: Any) -> int:
 
 def _public(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in ("PK", "SK", "recordType")}
-
-
-def plain(value: Any) -> Any:
-    """DynamoDB's Decimals as int or float, so the answer is plain JSON."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value

@@ -7,6 +7,8 @@ its base class, so every ASL file lists the exact names below.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -69,6 +71,20 @@ def transient_error(exc: ClientError, what: str) -> TaskError | None:
     if code in UNAVAILABLE_CODES or status >= 500:
         return ServiceUnavailable(f"{what}: service error ({code}): {message}")
     return None
+
+
+
+@contextmanager
+def aws_call(what: str) -> Iterator[None]:
+    """Around one AWS call: throttling and service errors leave as the task errors the ASL
+    retries (``ServiceThrottled``, ``ServiceUnavailable``); any other error passes as is."""
+    try:
+        yield
+    except ClientError as exc:
+        transient = transient_error(exc, what)
+        if transient is None:
+            raise
+        raise transient from exc
 
 
 def cause_message(cause: str) -> str:

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from tasks.common.clients import client
 from tasks.common.environment import setting
-from tasks.common.errors import InvalidInput, error_code, transient_error
+from tasks.common.errors import InvalidInput, aws_call, error_code
 from tasks.kb_sync.errors import KnowledgeBaseNotFound
 
 BEDROCK_ID = re.compile(r"^[0-9a-zA-Z]{10}$")
@@ -60,17 +60,15 @@ def job_summary(job: dict[str, Any]) -> dict[str, Any]:
 def call(operation: str, source: DataSource, **params: Any) -> dict[str, Any]:
     """Call one ``bedrock-agent`` operation; map its errors to the workflow's error names."""
     try:
-        return getattr(client("bedrock-agent"), operation)(**source.ids, **params)
+        with aws_call(f"bedrock-agent {operation}"):
+            return getattr(client("bedrock-agent"), operation)(**source.ids, **params)
     except ClientError as exc:
         if error_code(exc) == "ResourceNotFoundException":
             raise KnowledgeBaseNotFound(
                 f"knowledge base {source.knowledge_base_id} / data source "
                 f"{source.data_source_id} not found: {exc.response['Error'].get('Message', '')}"
             ) from exc
-        transient = transient_error(exc, f"bedrock-agent {operation}")
-        if transient is None:
-            raise
-        raise transient from exc
+        raise
 
 
 def running_job(source: DataSource) -> dict[str, Any] | None:

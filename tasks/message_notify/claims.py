@@ -26,9 +26,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from tasks.common.clients import table
-from tasks.common.errors import error_code
+from tasks.common.errors import aws_call, error_code
 from tasks.message_notify.errors import NotificationInProgress
-from tasks.messages.aws import aws_call
 
 SORT_KEY = "EMAIL"
 RETENTION_SECONDS = 7 * 24 * 3600

@@ -16,8 +16,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from tasks.common.clients import table
-from tasks.common.errors import error_code
-from tasks.messages.aws import aws_call
+from tasks.common.errors import aws_call, error_code
 from tasks.messages.schema import Customer, Direction, Message
 from tasks.messages.tenants import Tenant
 

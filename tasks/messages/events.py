@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from tasks.common.clients import client
-from tasks.messages.aws import aws_call
+from tasks.common.errors import aws_call
 from tasks.messages.errors import EventNotPublished
 from tasks.messages.schema import DETAIL_TYPES, EVENT_SOURCE, MessageEvent
 

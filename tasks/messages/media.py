@@ -13,8 +13,7 @@ from botocore.exceptions import ClientError
 
 from tasks.common.clients import client
 from tasks.common.environment import setting
-from tasks.common.errors import error_code
-from tasks.messages.aws import aws_call
+from tasks.common.errors import aws_call, error_code
 from tasks.messages.schema import Media
 from tasks.messages.tenants import Tenant
 

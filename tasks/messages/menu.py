@@ -14,8 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from tasks.common.clients import table
-from tasks.common.errors import InvalidInput
-from tasks.messages.aws import aws_call
+from tasks.common.errors import InvalidInput, aws_call
 from tasks.messages.conversations import iso
 from tasks.messages.tenants import Tenant
 from tasks.messages.validation import readable

@@ -17,8 +17,7 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel, Field, ValidationError
 
 from tasks.common.clients import table
-from tasks.common.errors import InvalidInput
-from tasks.messages.aws import aws_call
+from tasks.common.errors import InvalidInput, aws_call
 from tasks.messages.conversations import claim_welcome, iso, release_welcome
 from tasks.messages.menu import MAIN_MENU, list_message, load_menu
 from tasks.messages.outbound import send_to_customer

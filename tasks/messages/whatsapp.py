@@ -14,9 +14,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from tasks.common.clients import client
-from tasks.common.errors import error_code
+from tasks.common.errors import aws_call, error_code
 from tasks.common.masking import mask_phone
-from tasks.messages.aws import aws_call
 from tasks.messages.errors import MessageRefused
 from tasks.messages.tenants import Tenant
 

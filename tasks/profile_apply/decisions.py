@@ -19,7 +19,7 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
 from tasks.common.clients import client
-from tasks.common.errors import error_code, transient_error
+from tasks.common.errors import aws_call, error_code
 from tasks.profile_apply import records
 from tasks.profile_apply.errors import (
     ApprovalAlreadyUsed,
@@ -168,14 +168,12 @@ def _execution_running(execution_arn: str) -> bool:
     if not execution_arn:
         return True
     try:
-        described = client("stepfunctions").describe_execution(executionArn=execution_arn)
+        with aws_call("Step Functions DescribeExecution"):
+            described = client("stepfunctions").describe_execution(executionArn=execution_arn)
     except ClientError as exc:
         if error_code(exc) == "ExecutionDoesNotExist":
             return False
-        transient = transient_error(exc, "Step Functions DescribeExecution")
-        if transient is None:
-            raise
-        raise transient from exc
+        raise
     return described["status"] == "RUNNING"
 
 
@@ -337,20 +335,18 @@ def deliver(request: dict[str, Any]) -> bool:
         return False
     sfn = client("stepfunctions")
     try:
-        if request["decision"] == APPLIED:
-            sfn.send_task_success(taskToken=token, output=json.dumps(applied_output(request)))
-        else:
-            sfn.send_task_failure(taskToken=token, error=ProfileChangeRejected.__name__,
-                                  cause=rejection_cause(request))
+        with aws_call("Step Functions SendTask*"):
+            if request["decision"] == APPLIED:
+                sfn.send_task_success(taskToken=token, output=json.dumps(applied_output(request)))
+            else:
+                sfn.send_task_failure(taskToken=token, error=ProfileChangeRejected.__name__,
+                                      cause=rejection_cause(request))
     except ClientError as exc:
         code = error_code(exc)
         if code in DEAD_TOKEN_CODES:
             logger.info("The waiting task is over", extra={"code": code})
             return False
-        transient = transient_error(exc, "Step Functions SendTask*")
-        if transient is None:
-            raise
-        raise transient from exc
+        raise
     logger.info("Decision delivered", extra={"decision": request["decision"]})
     return True
 

@@ -16,7 +16,6 @@ carries it: :func:`public` drops it.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
@@ -24,7 +23,8 @@ from botocore.exceptions import ClientError
 
 from tasks.common.clients import table
 from tasks.common.environment import setting
-from tasks.common.errors import error_code, transient_error
+from tasks.common.errors import aws_call, error_code
+from tasks.common.records import plain
 
 # Request statuses
 PENDING_APPLY = "PENDING_APPLY"
@@ -65,16 +65,6 @@ def request_key(request: dict[str, Any]) -> dict[str, str]:
     return version_key(request["tenantId"], request["phoneNumberId"], int(request["version"]))
 
 
-def plain(value: Any) -> Any:
-    """DynamoDB's Decimals as ints (or floats), recursively, so the value is JSON."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [plain(v) for v in value]
-    return value
-
 
 def public(record: dict[str, Any] | None) -> dict[str, Any]:
     """A record as it may be shown: no task token, no keys, plain JSON numbers."""
@@ -85,13 +75,8 @@ def public(record: dict[str, Any] | None) -> dict[str, Any]:
 
 def call_table(operation: str, **params: Any) -> dict[str, Any]:
     """One call on the table; a throttled or failing DynamoDB becomes a retryable task error."""
-    try:
+    with aws_call(f"DynamoDB {operation}"):
         return getattr(table(), operation)(**params)
-    except ClientError as exc:
-        transient = transient_error(exc, f"DynamoDB {operation}")
-        if transient is None:
-            raise
-        raise transient from exc
 
 
 def transact(items: list[dict[str, Any]]) -> None:
@@ -99,15 +84,8 @@ def transact(items: list[dict[str, Any]]) -> None:
     name = setting("TABLE_NAME")
     for item in items:
         next(iter(item.values()))["TableName"] = name
-    try:
+    with aws_call("DynamoDB TransactWriteItems"):  # a cancelled transaction passes as is
         table().meta.client.transact_write_items(TransactItems=items)
-    except ClientError as exc:
-        if error_code(exc) == "TransactionCanceledException":
-            raise
-        transient = transient_error(exc, "DynamoDB TransactWriteItems")
-        if transient is None:
-            raise
-        raise transient from exc
 
 
 def is_condition_failure(exc: ClientError) -> bool:

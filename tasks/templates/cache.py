@@ -9,14 +9,14 @@ is conditional, so a late or repeated word about a template changes nothing.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from tasks.common.clients import table
-from tasks.common.errors import error_code, transient_error
+from tasks.common.errors import aws_call, error_code
+from tasks.common.records import plain
 from tasks.templates.language import normalize_language
 from tasks.templates.tenants import TenantRef
 
@@ -134,20 +134,6 @@ def mark_deleted(item: dict[str, Any], sync_id: str, sync_started_at: str) -> bo
     )
 
 
-def plain(item: dict[str, Any]) -> dict[str, Any]:
-    """A table item with DynamoDB's Decimals turned back into ints and floats."""
-    return {key: _plain(value) for key, value in item.items()}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return plain(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
 
 def _identity(tenant: TenantRef, name: str, language: str) -> dict[str, str]:
     return {
@@ -181,12 +167,10 @@ def _update(
     if condition:
         params["ConditionExpression"] = condition
     try:
-        table().update_item(**params)
+        with aws_call("DynamoDB UpdateItem"):
+            table().update_item(**params)
     except ClientError as exc:
         if error_code(exc) == "ConditionalCheckFailedException":
             return False
-        transient = transient_error(exc, "DynamoDB UpdateItem")
-        if transient is None:
-            raise
-        raise transient from exc
+        raise
     return True

@@ -18,7 +18,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from tasks.common.clients import client, table
-from tasks.common.errors import error_code, transient_error
+from tasks.common.errors import aws_call, error_code
 from tasks.templates.cache import now, plain
 
 WAITING = "WAITING"
@@ -142,24 +142,22 @@ def resolve(verdict: Verdict) -> tuple[bool, str | None]:
     names = {f"#{name}": name for name in values} | {"#ttl": "ttl"}
     assignments = ", ".join(f"#{name} = :{name}" for name in values)
     try:
-        response = table().update_item(
-            Key=key(verdict.metaTemplateId),
-            UpdateExpression=f"SET {assignments}, waitState = :resolved, "
-            "#ttl = if_not_exists(#ttl, :ttl) REMOVE taskToken",
-            ConditionExpression="attribute_not_exists(waitState) OR waitState = :waiting",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues={f":{n}": v for n, v in values.items()}
-            | {":resolved": RESOLVED, ":waiting": WAITING,
-               ":ttl": int(time.time()) + MAILBOX_DAYS * 86400},
-            ReturnValues="ALL_OLD",
-        )
+        with aws_call("DynamoDB UpdateItem"):
+            response = table().update_item(
+                Key=key(verdict.metaTemplateId),
+                UpdateExpression=f"SET {assignments}, waitState = :resolved, "
+                "#ttl = if_not_exists(#ttl, :ttl) REMOVE taskToken",
+                ConditionExpression="attribute_not_exists(waitState) OR waitState = :waiting",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={f":{n}": v for n, v in values.items()}
+                | {":resolved": RESOLVED, ":waiting": WAITING,
+                   ":ttl": int(time.time()) + MAILBOX_DAYS * 86400},
+                ReturnValues="ALL_OLD",
+            )
     except ClientError as exc:
         if error_code(exc) == "ConditionalCheckFailedException":
             return False, None
-        transient = transient_error(exc, "DynamoDB UpdateItem")
-        if transient is None:
-            raise
-        raise transient from exc
+        raise
     return True, response.get("Attributes", {}).get("taskToken")
 
 
@@ -168,31 +166,27 @@ def settle(task_token: str, verdict: Verdict) -> str:
     Returns ``sent``, or ``late`` when the token had already timed out or ended."""
     sfn = client("stepfunctions")
     try:
-        if verdict.error is None:
-            sfn.send_task_success(taskToken=task_token, output=json.dumps(verdict.as_json()))
-        else:
-            sfn.send_task_failure(
-                taskToken=task_token, error=verdict.error, cause=json.dumps(verdict.as_json())
-            )
+        with aws_call("Step Functions SendTask"):
+            if verdict.error is None:
+                sfn.send_task_success(taskToken=task_token, output=json.dumps(verdict.as_json()))
+            else:
+                sfn.send_task_failure(
+                    taskToken=task_token, error=verdict.error, cause=json.dumps(verdict.as_json())
+                )
     except ClientError as exc:
         if error_code(exc) in LATE_TOKEN_ERRORS:
             return "late"
-        transient = transient_error(exc, "Step Functions SendTask")
-        if transient is None:
-            raise
-        raise transient from exc
+        raise
     return "sent"
 
 
 def _write(write: Any) -> bool:
     """Run one conditional write; False when its condition failed."""
     try:
-        write()
+        with aws_call("DynamoDB"):
+            write()
     except ClientError as exc:
         if error_code(exc) == "ConditionalCheckFailedException":
             return False
-        transient = transient_error(exc, "DynamoDB")
-        if transient is None:
-            raise
-        raise transient from exc
+        raise
     return True
