@@ -5,7 +5,8 @@ changes nothing."""
 from __future__ import annotations
 
 from tasks.templates import verdicts
-from tests.workflow.template_flow import WABA, cached, feature, stand_in, wait_until
+from tests.waiting import wait_until
+from tests.workflow.template_flow import WABA, cached, feature, stand_in
 from workflows.local.runtime import LocalRuntime
 
 TEMPLATE = {"name": "order_update", "language": "en_US"}

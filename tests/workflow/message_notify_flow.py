@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 import random
 import threading
-import time
 import weakref
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from moto.core.exceptions import JsonRESTError
 from moto.sesv2.models import SESV2Backend
 
+from tests.waiting import wait_until
 from workflows import resources
 from workflows.local.notify_pipe import notify_pipe
 from workflows.local.outbox import Email
@@ -54,14 +53,6 @@ def publish_inbound(
     )
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"after {timeout}s still waiting for {what}")
-        time.sleep(0.02)
-
-
 def emails_to(runtime: LocalRuntime, subject_contains: str = "[WECARE]") -> list[Email]:
     return [m for m in runtime.outbox.messages() if subject_contains in m.subject]
 
@@ -71,8 +62,8 @@ def wait_for_emails(
 ) -> list[Email]:
     wait_until(
         lambda: len(emails_to(runtime, subject_contains)) >= count,
-        timeout,
         f"{count} e-mail(s) with {subject_contains!r}",
+        timeout,
     )
     return emails_to(runtime, subject_contains)
 
@@ -106,7 +97,7 @@ def drained(runtime: LocalRuntime) -> bool:
 
 
 def wait_until_drained(runtime: LocalRuntime, timeout: float = 60) -> None:
-    wait_until(lambda: drained(runtime), timeout, "the notify queues to drain")
+    wait_until(lambda: drained(runtime), "the notify queues to drain", timeout)
 
 
 def notification_record(runtime: LocalRuntime, event_id: str) -> dict[str, Any] | None:

@@ -4,13 +4,12 @@ approver's browser (a WSGI client on the runtime's ``/approvals`` page, with coo
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from werkzeug.test import Client, TestResponse
 
+from tests.waiting import wait_until
 from workflows.local.outbox import Email
 from workflows.local.runtime import LocalRuntime
 
@@ -24,18 +23,6 @@ CHANGE = {"tenantId": TENANT, "phoneNumberId": PHONE, "about": "Trips made simpl
           "description": "WECARE.DIGITAL books travel on WhatsApp.", "requestedBy": "ops-desk"}
 LINK = re.compile(r"href='(http[^']+/approvals/a/[^'?]+)\?intent=(apply|reject)'")
 APPROVAL_ID = re.compile(r"apv-[0-9a-f]{20}")
-
-
-def wait_until(check: Callable[[], T], what: str, timeout: float = 20.0) -> T:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` real seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still waiting for {what} after {timeout}s")
-        time.sleep(0.02)
 
 
 def start_change(runtime: LocalRuntime, **fields: Any) -> str:

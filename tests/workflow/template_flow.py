@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from boto3.dynamodb.conditions import Key
@@ -94,15 +92,3 @@ def transitions(history: list[dict[str, Any]]) -> int:
                                                          "TaskScheduled"))
     tasks = sum(1 for e in history if e["type"] == "TaskStateEntered")
     return entered + attempts - tasks
-
-
-def wait_until(check: Callable[[], T], what: str, timeout: float = 20.0) -> T:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` real seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still waiting for {what} after {timeout}s")
-        time.sleep(0.01)

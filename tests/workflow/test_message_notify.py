@@ -15,6 +15,7 @@ import pytest
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb.models import DynamoDBBackend
 
+from tests.waiting import wait_until
 from tests.workflow.message_notify_flow import (
     SesFailures,
     inject_ses_failures,
@@ -25,7 +26,6 @@ from tests.workflow.message_notify_flow import (
     queue_depth,
     tenant_of,
     wait_for_emails,
-    wait_until,
     wait_until_drained,
 )
 from workflows import resources
@@ -210,7 +210,7 @@ def test_the_same_event_delivered_after_the_visibility_timeout_is_skipped(
     # WHEN it is delivered twice more, later than the queue's visibility timeout
     time.sleep(notify_pipe(runtime).workers[0].retry_delay_seconds)
     put_event(runtime, detail, copies=2)
-    wait_until(lambda: len(notify_executions(runtime)) == 3, 30, "three executions")
+    wait_until(lambda: len(notify_executions(runtime)) == 3, "three executions", 30)
     wait_until_drained(runtime)
 
     # THEN no second e-mail: the later executions skip the event
@@ -232,8 +232,8 @@ def test_a_delivery_while_the_event_is_in_flight_is_retried_and_then_skipped(
     # THEN this delivery fails with a retryable error, and stays on the queue
     wait_until(
         lambda: any(e["status"] == "FAILED" for e in notify_executions(runtime)),
-        30,
         "a failed execution",
+        30,
     )
     failed = next(e for e in notify_executions(runtime) if e["status"] == "FAILED")
     assert failed["error"] == "NotificationInProgress"

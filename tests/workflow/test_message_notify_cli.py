@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.operator import wecare_flows
+from tests.waiting import wait_until
 from tests.workflow.message_notify_flow import (
     SesFailures,
     inject_ses_failures,
@@ -21,7 +22,6 @@ from tests.workflow.message_notify_flow import (
     queue_depth,
     tenant_of,
     wait_for_emails,
-    wait_until,
     wait_until_drained,
 )
 from workflows import resources
@@ -74,7 +74,7 @@ def test_send_test_event_twice_with_one_event_id_emails_once(capsys, endpoint, r
     )
 
     assert first[0] == second[0] == ExitCode.OK
-    wait_until(lambda: len(notify_executions(runtime)) == 2, 30, "two executions")
+    wait_until(lambda: len(notify_executions(runtime)) == 2, "two executions", 30)
     wait_until_drained(runtime)
     assert len(runtime.outbox.messages()) == 1
 
@@ -129,7 +129,7 @@ def test_a_poison_message_lands_in_the_dead_letter_queue_and_is_redriven_once(
 
     # THEN after maxReceiveCount failed deliveries it is in the dead-letter queue
     inbound = resources.INBOUND_NOTIFY_QUEUE
-    wait_until(lambda: queue_depth(runtime, inbound.dead_letter_name) == 1, 60, "the DLQ")
+    wait_until(lambda: queue_depth(runtime, inbound.dead_letter_name) == 1, "the DLQ", 60)
     failed = [e for e in notify_executions(runtime) if e["status"] == "FAILED"]
     assert len(failed) == inbound.max_receive_count
     assert {e["error"] for e in failed} == {"EmailRejected"}

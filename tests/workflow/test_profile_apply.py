@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from tests.waiting import wait_until
 from tests.workflow.profile_apply_flow import (
     APPROVER,
     OPS,
@@ -22,7 +23,6 @@ from tests.workflow.profile_apply_flow import (
     start_change,
     status_of,
     wait_for_approval_email,
-    wait_until,
 )
 from workflows.local.runtime import LocalRuntime
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.waiting import wait_until
 from tests.workflow.template_flow import (
     OPS,
     WABA,
@@ -23,7 +24,6 @@ from tests.workflow.template_flow import (
     submission,
     submission_records,
     transitions,
-    wait_until,
 )
 from workflows.local.runtime import LocalRuntime
 from workflows.local.standins.social_messaging import ReviewPlan
