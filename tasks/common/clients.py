@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
 import boto3
@@ -19,6 +20,21 @@ def client(service: str) -> Any:
 
 
 @functools.cache
+def media_link_signer() -> Any:
+    """The S3 client that presigns media links. ``MEDIA_LINK_ENDPOINT``, when set, is the
+    host the links name (the embedded runtime's endpoint, path-style); on AWS it is unset
+    and links name the bucket's S3 host. Signing makes no call."""
+    endpoint = os.environ.get("MEDIA_LINK_ENDPOINT", "")
+    if not endpoint:
+        return client("s3")
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+
+
+@functools.cache
 def table() -> Any:
     """The project's single DynamoDB table (``TABLE_NAME``)."""
     from tasks.common.environment import setting
@@ -29,4 +45,5 @@ def table() -> Any:
 def forget_clients() -> None:
     """Drop cached clients (the local runtime calls this when it resets its services)."""
     client.cache_clear()
+    media_link_signer.cache_clear()
     table.cache_clear()

@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from tasks.common.clients import client
+from tasks.common.clients import media_link_signer
 from tasks.common.environment import setting
 from tasks.message_notify.email_format import (
     LINK_LIFETIME_SECONDS,
@@ -41,9 +41,7 @@ def media_link(media: Media) -> MediaLink:
     """A presigned GET link (no call to S3 is made: the link is signed locally)."""
     if not (media.bucket and media.key):
         return MediaLink(media, "")
-    # TODO: on the embedded runtime the link names the AWS S3 host, which the runtime's
-    # endpoint does not answer; read the object with `aws s3 cp --endpoint-url` instead.
-    url = client("s3").generate_presigned_url(
+    url = media_link_signer().generate_presigned_url(
         "get_object",
         Params={"Bucket": media.bucket, "Key": media.key},
         ExpiresIn=LINK_LIFETIME_SECONDS,

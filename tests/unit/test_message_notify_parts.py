@@ -157,6 +157,7 @@ def offline_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
+    monkeypatch.delenv("MEDIA_LINK_ENDPOINT", raising=False)
     forget_clients()
     yield
     forget_clients()
@@ -167,6 +168,7 @@ def test_media_links_are_presigned_for_one_hour_at_most(offline_aws: None) -> No
 
     query = parse_qs(urlsplit(link.url).query)
     assert int(query["X-Amz-Expires"][0]) <= 3600
+    assert urlsplit(link.url).netloc.startswith("wecare-flows-media.s3.")
     assert urlsplit(link.url).path == "/inbound/t/1.jpg"
     assert media_link(Media(kind="image")).url == ""
 

@@ -86,6 +86,8 @@ class LocalRuntime:
         """Serve the features' pages on ``server``; links in e-mails now point at it."""
         self.server = server
         os.environ["WECARE_PUBLIC_URL"] = server.url
+        os.environ["MEDIA_LINK_ENDPOINT"] = server.url
+        forget_clients()
         for prefix, app in self.mounts.items():
             server.mount(prefix, app)
 
@@ -116,7 +118,8 @@ class LocalRuntime:
                 "POWERTOOLS_TRACE_DISABLED": "true",
                 "POWERTOOLS_METRICS_NAMESPACE": "WecareFlows",
                 "POWERTOOLS_LOG_LEVEL": self.log_level,
-            "WECARE_PUBLIC_URL": f"http://127.0.0.1:{LOCAL_ENDPOINT_PORT}",
+                "WECARE_PUBLIC_URL": f"http://127.0.0.1:{LOCAL_ENDPOINT_PORT}",
+                "MEDIA_LINK_ENDPOINT": f"http://127.0.0.1:{LOCAL_ENDPOINT_PORT}",
                 **self.settings.task_environment(),
             }
         )
