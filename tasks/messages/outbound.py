@@ -3,6 +3,7 @@ conversation and an outbound event is published, so the team gets its e-mail."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,8 @@ from tasks.messages.tenants import Tenant
 from tasks.messages.whatsapp import send_whatsapp_message
 
 logger = Logger(service="messages")
+PUBLISH_ATTEMPTS = 3
+PUBLISH_BACKOFF_SECONDS = 0.2
 
 
 def send_to_customer(
@@ -44,23 +47,36 @@ def send_to_customer(
             extra={"messageId": message_id, "error": type(exc).__name__},
         )
         result["recorded"] = False
-    try:
-        publish(
-            MessageEvent(
-                eventId=outbound_event_id,
-                direction="outbound",
-                occurredAt=iso(now),
-                business=tenant.as_event(),
-                customer=customer,
-                message=message,
-            )
+    if not _publish_after_send(
+        MessageEvent(
+            eventId=outbound_event_id,
+            direction="outbound",
+            occurredAt=iso(now),
+            business=tenant.as_event(),
+            customer=customer,
+            message=message,
         )
-    except Exception as exc:  # the message is already sent: report, do not raise
-        # TODO: an outbound event lost here means no e-mail for this message; publishing
-        # from the table's stream (a transactional outbox) would close the gap.
-        logger.error(
-            "Outbound event not published",
-            extra={"messageId": message_id, "error": type(exc).__name__},
-        )
+    ):
         result["notified"] = False
     return result
+
+
+def _publish_after_send(event: MessageEvent) -> bool:
+    """Publish the event of a message WhatsApp has accepted, trying a few times: the
+    notifier's claim on ``eventId`` makes a repeated event harmless, a lost one is not."""
+    for attempt in range(1, PUBLISH_ATTEMPTS + 1):
+        try:
+            publish(event)
+            return True
+        except Exception as exc:  # the message is already sent: report, do not raise
+            logger.warning(
+                "Outbound event not published",
+                extra={"messageId": event.message.messageId, "attempt": attempt,
+                       "error": type(exc).__name__},
+            )
+            if attempt < PUBLISH_ATTEMPTS:
+                time.sleep(PUBLISH_BACKOFF_SECONDS * 2 ** (attempt - 1))
+    # TODO: an event still unpublished here means no e-mail for this message; publishing
+    # from the table's stream (a transactional outbox) would close the gap.
+    logger.error("Outbound event lost: no e-mail", extra={"messageId": event.message.messageId})
+    return False

@@ -6,6 +6,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+from moto.core.exceptions import JsonRESTError
+from moto.events.models import EventsBackend
+
 from tests.operator import invoke_action
 from tests.workflow.message_notify_flow import (
     publish_inbound,
@@ -113,6 +117,60 @@ def test_whatsapp_refusing_the_text_is_reported_and_nothing_is_emailed(
     assert [m.subject for m in runtime.outbox.messages()] == [
         f"[WECARE] Inbound from Asha ({CUSTOMER})"
     ]
+
+
+
+def _throttle_outbound_events(monkeypatch: pytest.MonkeyPatch, times: int) -> dict[str, int]:
+    """EventBridge refuses the next ``times`` PutEvents of an outbound message event."""
+    left = {"refusals": times}
+    put_events = EventsBackend.put_events
+
+    def throttled(self: EventsBackend, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        outbound = any(e.get("DetailType") == "WhatsApp Message Sent" for e in events)
+        if outbound and left["refusals"]:
+            left["refusals"] -= 1
+            raise JsonRESTError("ThrottlingException", "Rate exceeded")
+        return put_events(self, events)
+
+    monkeypatch.setattr(EventsBackend, "put_events", throttled)
+    return left
+
+
+def test_a_throttled_outbound_event_is_published_again_and_emailed_once(
+    runtime: LocalRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the customer wrote, and EventBridge throttles the next two outbound events
+    publish_inbound(runtime, tenant_of(runtime), [meta_message("text", "+919833300021", "Hi")])
+    wait_for_emails(runtime, 1)
+    left = _throttle_outbound_events(monkeypatch, times=2)
+
+    # WHEN send_text is invoked
+    answer = send_text(runtime, "+919833300021", "Your ticket is booked")
+
+    # THEN the third try publishes the event, and the outbound e-mail goes once
+    assert answer["ok"] and answer["notified"] is True, answer
+    assert left["refusals"] == 0
+    wait_for_emails(runtime, 1, subject_contains="[WECARE] Outbound to +919833300021")
+    wait_until_drained(runtime)
+    outbound = [m for m in runtime.outbox.messages() if "Outbound to" in m.subject]
+    assert len(outbound) == 1 and "Your ticket is booked" in outbound[0].body
+
+
+def test_an_outbound_event_refused_every_time_is_reported_not_raised(
+    runtime: LocalRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the customer wrote, and EventBridge refuses every outbound event
+    publish_inbound(runtime, tenant_of(runtime), [meta_message("text", "+919833300022", "Hi")])
+    wait_for_emails(runtime, 1)
+    _throttle_outbound_events(monkeypatch, times=99)
+
+    # WHEN send_text is invoked
+    answer = send_text(runtime, "+919833300022")
+
+    # THEN the text went (WhatsApp has it, the conversation records it), and the answer
+    # says that no e-mail will follow
+    assert answer["ok"] is True and answer["recorded"] is True and answer["notified"] is False
+    assert len(whatsapp_messages(runtime).sent_to("+919833300022")) == 1
 
 
 def test_get_conversations_lists_latest_first_with_the_window(runtime: LocalRuntime) -> None:
