@@ -134,8 +134,10 @@ def waba_notification(
     messages: list[dict[str, Any]],
     name: str = DEFAULT_CUSTOMER_NAME,
     account_id: str = "123456789012",
+    statuses: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The SNS message End User Messaging Social publishes for inbound messages."""
+    """The SNS message End User Messaging Social publishes for inbound messages (and for
+    ``statuses`` of messages sent: one change may carry both)."""
     senders = {m["from"] for m in messages}
     entry = {
         "id": tenant.meta_waba_id,
@@ -150,6 +152,7 @@ def waba_notification(
                     },
                     "contacts": [{"profile": {"name": name}, "wa_id": s} for s in senders],
                     "messages": messages,
+                    **({"statuses": statuses} if statuses else {}),
                 },
             }
         ],
@@ -176,6 +179,21 @@ def waba_notification(
         "message_timestamp": datetime.now(UTC).isoformat(),
         "messageId": str(uuid.uuid4()),
     }
+
+
+def delivery_status(
+    wamid_: str, customer: str, status: str, at: int, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One ``statuses[]`` entry of a ``messages`` change, as Meta reports a sent message."""
+    entry: dict[str, Any] = {
+        "id": wamid_,
+        "status": status,
+        "timestamp": str(at),
+        "recipient_id": customer.lstrip("+"),
+    }
+    if errors:
+        entry["errors"] = errors
+    return entry
 
 
 def message_event(

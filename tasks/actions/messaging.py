@@ -22,6 +22,7 @@ from tasks.messages.conversations import (
     messages,
     window_open,
 )
+from tasks.messages.delivery_statuses import delivery_statuses
 from tasks.messages.errors import OutsideCustomerServiceWindow
 from tasks.messages.menu import parse_menu, save_menu
 from tasks.messages.outbound import send_to_customer
@@ -64,7 +65,8 @@ def update_menu_config(payload: dict[str, Any], context: LambdaContext) -> dict[
 
 @action(
     "get_conversations",
-    "The tenant's conversations, latest first; with customer, that conversation's messages",
+    "The tenant's conversations, latest first; with customer, that conversation's messages "
+    "and the delivery statuses WhatsApp reported",
 )
 def get_conversations(payload: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tenant = tenant_of(payload)
@@ -79,6 +81,10 @@ def get_conversations(payload: dict[str, Any], context: LambdaContext) -> dict[s
             "customer": number,
             "windowOpen": window_open(summary, now),
             "messages": [plain(_public(item)) for item in messages(tenant, number, limit)],
+            "deliveryStatuses": [
+                plain(_public(item, "statusRank"))
+                for item in delivery_statuses(tenant, number, limit)
+            ],
         }
     found = conversations(tenant, limit)
     return {
@@ -130,5 +136,6 @@ def _limit(raw: Any) -> int:
     return raw
 
 
-def _public(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if k not in ("PK", "SK", "recordType")}
+def _public(record: dict[str, Any], *hidden: str) -> dict[str, Any]:
+    left_out = ("PK", "SK", "recordType", *hidden)
+    return {k: v for k, v in record.items() if k not in left_out}

@@ -17,6 +17,7 @@ from tasks.common.masking import mask_phone
 from tasks.common.tenants import UnknownTenant
 from tasks.messages.content import e164, message_content
 from tasks.messages.conversations import iso, record_message
+from tasks.messages.delivery_statuses import record_statuses
 from tasks.messages.errors import MessageRefused
 from tasks.messages.events import publish
 from tasks.messages.media import store_inbound_media
@@ -31,17 +32,15 @@ logger = Logger(service="messages")
 @on_field("messages")
 def on_messages(change: WabaChange) -> dict[str, Any]:
     value = change.value
-    # TODO: delivery statuses of outbound messages (sent, delivered, read, failed) are only
-    # counted; recording them on the outbound message would answer the runbook's "check
-    # delivery status in DynamoDB" (section 9).
-    statuses = len(value.get("statuses") or [])
-    if not value.get("messages"):
-        return {"messages": [], "statuses": statuses}
+    raw_statuses = value.get("statuses") or []
+    if not value.get("messages") and not raw_statuses:
+        return {"messages": [], "statuses": 0}
     try:
         tenant = find_tenant(change.meta_waba_id)
     except UnknownTenant:
         logger.warning("Messages for an unknown WABA", extra={"metaWabaId": change.meta_waba_id})
-        return {"messages": [], "statuses": statuses, "unknownWaba": change.meta_waba_id}
+        return {"messages": [], "statuses": 0, "unknownWaba": change.meta_waba_id}
+    statuses = record_statuses(tenant, raw_statuses)
 
     names = {
         str(contact.get("wa_id", "")): str((contact.get("profile") or {}).get("name", ""))

@@ -19,7 +19,7 @@ from botocore import xform_name
 
 from workflows.settings import PROJECT_ROOT
 
-CLIENT_FACTORY = "tasks.common.clients"  # defines client() and table(); calls nothing
+CLIENT_FACTORY = "tasks.common.clients"  # defines the clients; calls nothing
 IAM_PREFIXES = {
     "sesv2": "ses",
     "socialmessaging": "social-messaging",
@@ -109,6 +109,8 @@ def _module_actions(tree: ast.Module, strings: set[str]) -> set[str]:
             services.add(str(first.value))
         elif name == "table" and not node.args:
             services.add("dynamodb")
+        elif name == "media_link_signer":  # the S3 client that presigns media links
+            services.add("s3")
     actions: set[str] = set()
     for service in services:
         prefix = IAM_PREFIXES.get(service, service)

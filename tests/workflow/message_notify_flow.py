@@ -43,13 +43,17 @@ def put_event(runtime: LocalRuntime, detail: dict[str, Any], copies: int = 1) ->
 
 
 def publish_inbound(
-    runtime: LocalRuntime, tenant: Tenant, messages: list[dict[str, Any]], name: str = "Asha"
+    runtime: LocalRuntime,
+    tenant: Tenant,
+    messages: list[dict[str, Any]],
+    name: str = "Asha",
+    statuses: list[dict[str, Any]] | None = None,
 ) -> None:
     """What End User Messaging Social publishes to the WABA's SNS topic."""
     assert runtime.services is not None
     runtime.client("sns").publish(
         TopicArn=runtime.services.waba_events_topic_arn,
-        Message=json.dumps(waba_notification(tenant, messages, name)),
+        Message=json.dumps(waba_notification(tenant, messages, name, statuses=statuses)),
     )
 
 
