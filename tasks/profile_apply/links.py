@@ -15,10 +15,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import ClientError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from tasks.common.clients import client
 from tasks.common.environment import setting
+from tasks.common.errors import error_code
 from tasks.profile_apply.errors import FormForged, LinkExpired, LinkTampered
 
 LINK_SALT = "wecare-flows/approval-link"
@@ -27,34 +29,77 @@ FORM_SALT = "wecare-flows/approval-form"
 MAX_LINK_AGE_SECONDS = 40 * 24 * 3600
 FORM_MAX_AGE_SECONDS = 12 * 3600
 KEY_CACHE_SECONDS = 300
+KEY_REFRESH_SECONDS = 10
 CSRF_COOKIE = "wecare_approval_csrf"
 
 
-class _KeyCache:
-    """The signing key, read from Secrets Manager once per container (and per secret)."""
+class _SigningKeys:
+    """The signing keys, read from Secrets Manager once per container (and per secret).
+
+    The secret's current version signs. It and the previous one (``AWSPREVIOUS``, which a
+    rotation keeps) verify, so a rotation does not void the links already e-mailed. A
+    link that no cached key verifies has the keys read again (at most every
+    ``KEY_REFRESH_SECONDS``), for the container that has not yet seen a rotation.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entry: tuple[str, str, float] | None = None
+        self._entry: tuple[str, list[str], float] | None = None
 
-    def key(self) -> str:
-        # TODO: verify with the AWSPREVIOUS version too, so rotating the key does not void
-        # the links in flight; today rotation is done by hand between approval rounds.
+    def keys(self) -> list[str]:
+        """Oldest first, as itsdangerous wants them: it signs with the last."""
         secret_arn = setting("APPROVAL_SECRET_ARN")
         with self._lock:
             entry = self._entry
             if entry and entry[0] == secret_arn and time.monotonic() - entry[2] < KEY_CACHE_SECONDS:
                 return entry[1]
-            value = client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"]
-            self._entry = (secret_arn, value, time.monotonic())
-            return value
+            return self._read(secret_arn)
+
+    def read_again(self) -> bool:
+        """Read the keys again unless they were just read; True if they changed."""
+        secret_arn = setting("APPROVAL_SECRET_ARN")
+        with self._lock:
+            entry = self._entry
+            if entry and time.monotonic() - entry[2] < KEY_REFRESH_SECONDS:
+                return False
+            before = entry[1] if entry else []
+            return self._read(secret_arn) != before
+
+    def _read(self, secret_arn: str) -> list[str]:
+        secrets_manager = client("secretsmanager")
+        current = secrets_manager.get_secret_value(SecretId=secret_arn)["SecretString"]
+        keys = [current]
+        try:
+            previous = secrets_manager.get_secret_value(
+                SecretId=secret_arn, VersionStage="AWSPREVIOUS"
+            )["SecretString"]
+        except ClientError as exc:
+            if error_code(exc) != "ResourceNotFoundException":  # never rotated
+                raise
+        else:
+            if previous != current:
+                keys.insert(0, previous)
+        self._entry = (secret_arn, keys, time.monotonic())
+        return keys
 
 
-SIGNING_KEY = _KeyCache()
+SIGNING_KEYS = _SigningKeys()
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(SIGNING_KEY.key(), salt=salt)
+    return URLSafeTimedSerializer(SIGNING_KEYS.keys(), salt=salt)
+
+
+def _loads(salt: str, token: str, max_age: int) -> Any:
+    """Verify with the cached keys, then once more with keys read again (a rotation)."""
+    try:
+        return _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise
+    except BadSignature:
+        if not SIGNING_KEYS.read_again():
+            raise
+    return _serializer(salt).loads(token, max_age=max_age)
 
 
 def base_url() -> str:
@@ -92,7 +137,7 @@ def verify_link(token: str, now: float | None = None) -> VerifiedLink:
         The link's expiry has passed.
     """
     try:
-        payload: Any = _serializer(LINK_SALT).loads(token, max_age=MAX_LINK_AGE_SECONDS)
+        payload: Any = _loads(LINK_SALT, token, MAX_LINK_AGE_SECONDS)
     except SignatureExpired as exc:
         raise LinkExpired("this approval link is older than any approval may wait") from exc
     except BadSignature as exc:
@@ -122,7 +167,7 @@ def verify_form(token: str, approval_id: str, cookie_nonce: str | None) -> None:
         No form token, a bad or stale one, one for another approval, or no matching cookie.
     """
     try:
-        payload: Any = _serializer(FORM_SALT).loads(token or "", max_age=FORM_MAX_AGE_SECONDS)
+        payload: Any = _loads(FORM_SALT, token or "", FORM_MAX_AGE_SECONDS)
     except SignatureExpired as exc:
         raise FormForged("the page was open too long; open the link again") from exc
     except BadSignature as exc:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 from moto import mock_aws
 
 from tasks.profile_apply import links
@@ -74,11 +75,42 @@ def test_a_link_past_its_expiry_is_expired() -> None:
 
 
 def test_the_key_is_read_once_and_kept(signing_key) -> None:
-    first = links.SIGNING_KEY.key()
+    first = links.SIGNING_KEYS.keys()
     boto3.client("secretsmanager", region_name="ap-south-1").delete_secret(
         SecretId=signing_key, ForceDeleteWithoutRecovery=True
     )
-    assert links.SIGNING_KEY.key() == first
+    assert links.SIGNING_KEYS.keys() == first
+
+
+def test_a_link_sent_before_the_key_was_rotated_still_verifies(signing_key, monkeypatch) -> None:
+    # GIVEN a link e-mailed with the current key, and a form open in the approver's browser
+    sent = links.link_token("apv-0123456789abcdef0123", int(time.time()) + 600)
+    nonce = links.new_nonce()
+    form = links.form_token("apv-0123456789abcdef0123", nonce)
+    # AND the key rotated since (its old value stays as AWSPREVIOUS), and the container's
+    # cached keys have run out
+    boto3.client("secretsmanager", region_name="ap-south-1").put_secret_value(
+        SecretId=signing_key, SecretString="n" * 64
+    )
+    monkeypatch.setattr(links, "KEY_CACHE_SECONDS", 0)
+
+    # THEN the link and the form still verify, and new links are signed with the new key
+    assert links.verify_link(sent).approval_id == "apv-0123456789abcdef0123"
+    links.verify_form(form, "apv-0123456789abcdef0123", nonce)
+    assert links.SIGNING_KEYS.keys() == ["k" * 64, "n" * 64]
+    fresh = links.link_token("apv-0123456789abcdef0123", int(time.time()) + 600)
+    assert fresh != sent and links.verify_link(fresh).approval_id == "apv-0123456789abcdef0123"
+
+
+def test_a_link_of_a_key_rotated_out_twice_is_tampering(signing_key, monkeypatch) -> None:
+    sent = links.link_token("apv-0123456789abcdef0123", int(time.time()) + 600)
+    secrets_manager = boto3.client("secretsmanager", region_name="ap-south-1")
+    secrets_manager.put_secret_value(SecretId=signing_key, SecretString="n" * 64)
+    secrets_manager.put_secret_value(SecretId=signing_key, SecretString="m" * 64)
+    monkeypatch.setattr(links, "KEY_CACHE_SECONDS", 0)
+
+    with pytest.raises(LinkTampered):
+        links.verify_link(sent)
 
 
 def test_a_form_token_is_bound_to_its_approval_and_its_cookie() -> None:
@@ -103,3 +135,19 @@ def test_a_link_token_is_not_a_form_token() -> None:
         links.verify_form(link, "apv-a", nonce)
     with pytest.raises(LinkTampered):
         links.verify_link(links.form_token("apv-a", nonce))
+
+
+def test_a_container_that_missed_the_rotation_reads_the_keys_again(
+    signing_key, monkeypatch
+) -> None:
+    # GIVEN this container cached the old key; another signed a link with the new one
+    links.SIGNING_KEYS.keys()
+    boto3.client("secretsmanager", region_name="ap-south-1").put_secret_value(
+        SecretId=signing_key, SecretString="n" * 64
+    )
+    expires = int(time.time()) + 600
+    token = URLSafeTimedSerializer("n" * 64, salt=links.LINK_SALT).dumps(["apv-new", expires])
+    monkeypatch.setattr(links, "KEY_REFRESH_SECONDS", 0)
+
+    # THEN the link verifies: the refused signature had the keys read again
+    assert links.verify_link(token) == links.VerifiedLink("apv-new", expires)
