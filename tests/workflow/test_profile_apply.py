@@ -80,6 +80,27 @@ def test_history_shows_the_decision_and_never_the_task_token(runtime) -> None:
     assert token not in runtime.wait_for(arn)["output"]
 
 
+
+def test_a_change_stopped_by_hand_ends_aborted_and_its_history_says_so(runtime) -> None:
+    # GIVEN a change waiting for its approver
+    arn = start_change(runtime)
+    wait_for_approval_email(runtime)
+    wait_until(lambda: any(e["type"] == "TaskSubmitted" for e in runtime.history(arn)),
+               "the approval wait")
+
+    # WHEN an operator stops the execution
+    runtime.client("stepfunctions").stop_execution(
+        executionArn=arn, error="StoppedByOperator", cause="wrong text"
+    )
+
+    # THEN it ends ABORTED at once, and its history ends with the stop, as on AWS
+    assert runtime.wait_for(arn, timeout=10)["status"] == "ABORTED"
+    history = runtime.history(arn)
+    waited = max(i for i, e in enumerate(history) if e["type"] == "TaskSubmitted")
+    assert [e["type"] for e in history[waited + 1:]] == ["ExecutionAborted"]
+    assert history[-1]["executionAbortedEventDetails"] == {
+        "error": "StoppedByOperator", "cause": "wrong text"}
+
 def test_second_change_lists_only_the_fields_that_differ_from_the_applied_profile(
     runtime,
 ) -> None:

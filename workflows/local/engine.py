@@ -18,7 +18,7 @@ Each fills a gap found in moto 5.2.5 (the version pinned in ``pyproject.toml``):
 * ``SendTaskFailure`` loses its ``cause`` (:mod:`workflows.local.task_failure_cause`);
 * conditional writes and transactions in DynamoDB are not atomic across threads
   (:mod:`workflows.local.serialized_dynamodb`);
-* ``StopExecution`` does not end a task-token wait
+* ``StopExecution`` does not end a task-token wait, and drops its error and cause
   (:mod:`workflows.local.stopped_executions`).
 """
 
