@@ -95,9 +95,13 @@ def queue_depth(runtime: LocalRuntime, queue_name: str) -> int:
 
 
 def drained(runtime: LocalRuntime) -> bool:
-    """Both notify queues are empty and no execution of the pipe is running."""
+    """Both notify queues are empty and no execution of the pipe is running (idle before
+    and after the queues are read, so a message between queue and execution counts)."""
+    pipe = notify_pipe(runtime)
+    if not pipe.idle():
+        return False
     queues = all(queue_depth(runtime, q.name) == 0 for q in resources.NOTIFY_QUEUES)
-    return queues and notify_pipe(runtime).idle()
+    return queues and pipe.idle()
 
 
 def wait_until_drained(runtime: LocalRuntime, timeout: float = 60) -> None:
