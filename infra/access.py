@@ -150,6 +150,8 @@ FUNCTION_ACCESS: dict[str, frozenset[Access]] = {
     # The approval page: verifies links, records decisions, resumes profile-apply.
     "wecare-approval-api": _TABLE
     | {Access.READ_APPROVAL_SECRET, Access.READ_EXECUTIONS, Access.RESUME_WORKFLOWS},
+    # Closes the request of a profile-apply execution that ended without recording it.
+    "wecare-profile-apply-close-ended-request": _TABLE,
 }
 
 

@@ -11,6 +11,7 @@ from infra.access import FUNCTION_ACCESS, AccessPolicies, AccessTargets
 from infra.approvals import ApprovalEndpoint
 from infra.data import ProjectData
 from infra.encryption import TopicKey
+from infra.execution_status import ExecutionStatusRules
 from infra.functions import ProjectFunctions
 from infra.knowledge_base import KnowledgeBaseDataSource
 from infra.messaging import NOTIFY_WORKFLOW, NotifyPipes, NotifyQueues, WabaEventDestination
@@ -103,6 +104,14 @@ class WecareFlowsStack(Stack):
         self.topic_key.allow_publisher("social-messaging.amazonaws.com")
         for spec in self._service_specs("http"):
             self.approvals.serve(self.functions[spec.name], spec.name)
+        self.execution_status = ExecutionStatusRules(
+            self,
+            "ExecutionStatusRules",
+            specs=self._service_specs("execution-status"),
+            functions=self.functions.functions,
+            state_machines=self.workflows.state_machines,
+            dead_letter_queue=self.notify.delivery_dead_letters,
+        )
         WorkflowSchedules(
             self,
             "Schedules",
@@ -125,7 +134,7 @@ class WecareFlowsStack(Stack):
                 **self.waba_events.dead_letter_queues,
             },
             table=self.data.table,
-            rules=self.notify.rules,
+            rules={**self.notify.rules, **self.execution_status.rules},
         )
         self.topic_key.allow_publisher("cloudwatch.amazonaws.com")
         return monitoring

@@ -46,15 +46,19 @@ class TaskFunction:
 
 @dataclass(frozen=True)
 class ServiceFunction:
-    """A Lambda that is not a workflow step: an HTTPS endpoint, an SNS subscriber, or an
-    entry point invoked directly (the runbook's action Lambda)."""
+    """A Lambda that is not a workflow step: an HTTPS endpoint, an SNS subscriber, an entry
+    point invoked directly (the runbook's action Lambda), or a receiver of the Step
+    Functions "Execution Status Change" events of the workflows it ``watches`` that end
+    with one of ``ended_statuses``."""
 
     name: str
     handler: str
     description: str
-    trigger: Literal["http", "sns", "direct"]
+    trigger: Literal["http", "sns", "direct", "execution-status"]
     timeout_seconds: int = 30
     memory_mb: int = 256
+    watches: tuple[str, ...] = ()
+    ended_statuses: tuple[str, ...] = ()
 
     @property
     def function_name(self) -> str:
@@ -336,6 +340,15 @@ SERVICE_FUNCTIONS: tuple[ServiceFunction, ...] = (
         handler="tasks.profile_apply.approval_api.handler",
         description="The approval page behind the signed links (HTTP API, payload format 2.0)",
         trigger="http",
+    ),
+    ServiceFunction(
+        name="wecare-profile-apply-close-ended-request",
+        handler="tasks.profile_apply.close_ended_request.handler",
+        description="Close the request of a profile-apply execution stopped, timed out or "
+        "failed before it could record its end",
+        trigger="execution-status",
+        watches=("profile-apply",),
+        ended_statuses=("ABORTED", "TIMED_OUT", "FAILED"),
     ),
 )
 

@@ -37,9 +37,11 @@ from tasks.profile_apply.records import (
     APPROVED,
     CLOSED,
     EXPIRED,
+    FAILED,
     PENDING,
     PENDING_APPLY,
     REJECTED,
+    STOPPED,
     SUPERSEDED,
 )
 
@@ -128,9 +130,6 @@ def open_approval(approval_id: str) -> OpenApproval:
     if request is None:
         raise ApprovalNotFound(f"approval {approval_id} names a request that does not exist")
     _refuse_if_decided(approval, request)
-    # TODO: an execution stopped by hand records no outcome, so its request stays
-    # PENDING_APPLY (its links say "late") until a newer request supersedes it; a rule on
-    # the execution's ABORTED status event could close it.
     if not _execution_running(request.get("executionArn", "")):
         raise ApprovalLate(
             f"the workflow of version {request['version']} is no longer running; "
@@ -157,6 +156,12 @@ def _refuse_if_decided(approval: dict[str, Any], request: dict[str, Any]) -> Non
         )
     if status == EXPIRED or approval["status"] == EXPIRED:
         raise LinkExpired(f"version {version} expired without a decision; nothing was changed")
+    if status in (STOPPED, FAILED):
+        why = ": ".join(str(p) for p in (request.get("error"), request.get("cause")) if p)
+        raise ApprovalLate(
+            f"the workflow of version {version} ended {status}"
+            f"{f' ({why})' if why else ''} before a decision; nothing was changed"
+        )
     if status != PENDING_APPLY or approval["status"] == CLOSED or request.get("decisionSentBy"):
         raise ApprovalClosed(
             f"version {version} is already {request.get('decision') or status}; "

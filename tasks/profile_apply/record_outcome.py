@@ -26,7 +26,6 @@ from tasks.profile_apply.records import (
     CLOSED,
     EXPIRED,
     FAILED,
-    PENDING_APPLY,
     REJECTED,
     SUPERSEDED,
 )
@@ -83,30 +82,11 @@ def _closing_fields(outcome: str, request: dict[str, Any], state: dict[str, Any]
 
 
 def _close_request(request: dict[str, Any], outcome: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """Set the final status once; a retried call finds it set and changes nothing."""
-    values = {f":{name}": value for name, value in fields.items()}
-    names = {f"#{name}": name for name in fields}
-    assignments = "".join(f", #{name} = :{name}" for name in fields)
-    try:
-        response = records.call_table(
-            "update_item",
-            Key=records.request_key(request),
-            UpdateExpression=f"SET #status = :outcome, closedAt = :now{assignments}",
-            ConditionExpression="#status IN (:waiting, :outcome)",
-            ExpressionAttributeNames={"#status": "status", **names},
-            ExpressionAttributeValues={":outcome": outcome, ":now": records.now_iso(),
-                                       ":waiting": PENDING_APPLY, **values},
-            ReturnValues="ALL_NEW",
-        )
-    except ClientError as exc:
-        if not records.is_condition_failure(exc):
-            raise
+    closed = records.close_request(request, outcome, fields)
+    if closed.get("status") != outcome:
         # Already ended another way (superseded while the decision travelled): keep that.
-        current = records.get_request(request["tenantId"], request["phoneNumberId"],
-                                      int(request["version"]))
-        logger.warning("Request had already ended", extra={"status": (current or {}).get("status")})
-        return current or request
-    return response["Attributes"]
+        logger.warning("Request had already ended", extra={"status": closed.get("status")})
+    return closed
 
 
 def _remember_applied_profile(request: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ REJECTED = "REJECTED"
 EXPIRED = "EXPIRED"
 SUPERSEDED = "SUPERSEDED"
 FAILED = "FAILED"
+STOPPED = "STOPPED"  # the execution was stopped by hand or timed out
 # Approval statuses (besides APPROVED / REJECTED / EXPIRED / SUPERSEDED)
 PENDING = "PENDING"
 APPROVED = "APPROVED"
@@ -122,6 +123,35 @@ def get_request(
         "get_item", Key=version_key(tenant_id, phone_number_id, version), ConsistentRead=True
     ).get("Item")
 
+
+
+def close_request(request: dict[str, Any], outcome: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Set the request's final status once; returns the request as stored after.
+
+    A request that already ended another way (superseded while a decision travelled, or
+    closed by a retried call) keeps that end: compare the returned status to ``outcome``.
+    """
+    values = {f":{name}": value for name, value in fields.items()}
+    names = {f"#{name}": name for name in fields}
+    assignments = "".join(f", #{name} = :{name}" for name in fields)
+    try:
+        response = call_table(
+            "update_item",
+            Key=request_key(request),
+            UpdateExpression=f"SET #status = :outcome, closedAt = :now{assignments}",
+            ConditionExpression="#status IN (:waiting, :outcome)",
+            ExpressionAttributeNames={"#status": "status", **names},
+            ExpressionAttributeValues={":outcome": outcome, ":now": now_iso(),
+                                       ":waiting": PENDING_APPLY, **values},
+            ReturnValues="ALL_NEW",
+        )
+    except ClientError as exc:
+        if not is_condition_failure(exc):
+            raise
+        current = get_request(request["tenantId"], request["phoneNumberId"],
+                              int(request["version"]))
+        return current or request
+    return response["Attributes"]
 
 def requests_of(tenant_id: str, phone_number_id: str | None = None) -> list[dict[str, Any]]:
     """Every request of a tenant (or of one of its phone numbers), newest first."""

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from tasks.profile_apply import links
+from tests.waiting import wait_until
 from tests.workflow.profile_apply_flow import (
     Approver,
     approval_id_in,
@@ -135,12 +136,13 @@ def test_a_late_link_is_refused_when_the_execution_has_ended(runtime, waiting) -
     late_post = approver.post(url, {"csrf": token, "decision": "apply"})
     late_open = approver.open(url)
 
-    # THEN both say the change no longer waits, and nothing changed
+    # THEN both say the change no longer waits, and no decision is recorded: the request
+    # ends STOPPED (closed on the execution's status event), its approval CLOSED
     for page in (late_post, late_open):
         assert page.status_code == 410
         assert "This change is no longer waiting for a decision" in page.text
-    assert request_record(runtime, 1)["status"] == "PENDING_APPLY"
-    assert approval_record(runtime, approval_id)["status"] == "PENDING"
+    wait_until(lambda: request_record(runtime, 1)["status"] == "STOPPED", "the request to close")
+    assert approval_record(runtime, approval_id)["status"] == "CLOSED"
     assert decisions(runtime) == []
 
 

@@ -24,6 +24,7 @@ from tests.workflow.profile_apply_flow import (
     status_of,
     wait_for_approval_email,
 )
+from workflows.local.execution_status_events import execution_status_events
 from workflows.local.runtime import LocalRuntime
 
 
@@ -268,3 +269,53 @@ def test_tenant_named_by_meta_waba_id_gets_its_phone_number_and_approver(runtime
     record = request_record(runtime, 1)
     assert record["tenantId"] == TENANT and record["phoneNumberId"] == PHONE
     assert status_of(runtime, arn) == "RUNNING"
+
+
+def test_a_stopped_change_closes_its_request_and_its_links(runtime) -> None:
+    # GIVEN a change waiting for its approver, who has the link
+    arn = start_change(runtime)
+    email = wait_for_approval_email(runtime)
+    approval_id = approval_id_in(email)
+
+    # WHEN an operator stops the execution
+    runtime.client("stepfunctions").stop_execution(
+        executionArn=arn, error="StoppedByOperator", cause="wrong text"
+    )
+
+    # THEN the request is closed as STOPPED with the operator's reason, its approval too
+    stopped = wait_until(lambda: request_record(runtime, 1)["status"] == "STOPPED"
+                         and request_record(runtime, 1), "the request to close")
+    assert (stopped["error"], stopped["cause"]) == ("StoppedByOperator", "wrong text")
+    assert approval_record(runtime, approval_id)["status"] == "CLOSED"
+    # AND the approver's link says the change no longer waits, and changes nothing
+    page = Approver(runtime).open(links_in(email)["apply"])
+    assert page.status_code == 410 and "no longer waiting for a decision" in page.text
+    assert "ended STOPPED (StoppedByOperator: wrong text)" in page.text
+    assert decisions(runtime) == []
+
+
+def test_a_change_recorded_by_the_workflow_is_left_as_it_is(runtime) -> None:
+    # GIVEN a change rejected through its link: the workflow recorded REJECTED
+    arn = start_change(runtime)
+    email = wait_for_approval_email(runtime)
+    Approver(runtime).decide(links_in(email)["reject"], "reject", "not now")
+    assert runtime.wait_for(arn)["status"] == "FAILED"
+
+    # THEN the FAILED execution's status event finds the request closed and leaves it
+    [(_, event, answer)] = wait_until(
+        lambda: execution_status_events(runtime).delivered, "the status event")
+    assert event["detail"]["status"] == "FAILED" and event["detail"]["executionArn"] == arn
+    assert answer == {"closed": False, "status": "REJECTED",
+                      "reason": "the workflow had already recorded how the request ended"}
+    assert request_record(runtime, 1)["status"] == "REJECTED"
+
+
+def test_an_execution_that_stored_no_request_has_nothing_to_close(runtime) -> None:
+    # GIVEN a change refused before anything was stored (an unknown tenant)
+    arn = start_change(runtime, tenantId="nobody")
+    assert runtime.wait_for(arn)["status"] == "FAILED"
+
+    # THEN its status event is answered: no request to close
+    [(_, _, answer)] = wait_until(
+        lambda: execution_status_events(runtime).delivered, "the status event")
+    assert answer == {"closed": False, "reason": "the execution stored no request"}

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from workflows.local.approvals_feature import ApprovalsFeature
+from workflows.local.execution_status_events import ExecutionStatusEvents
 from workflows.local.notify_pipe import NotifyPipe
 from workflows.local.standins.whatsapp_messages import WhatsAppMessagesFeature
 from workflows.local.templates_feature import TemplatesFeature
@@ -29,4 +30,5 @@ FEATURE_FACTORIES: tuple[Callable[[], Feature], ...] = (
     NotifyPipe,  # message-notify: the notify queues' pipes
     ApprovalsFeature,  # profile-apply: the signing secret and the /approvals page
     TemplatesFeature,  # template-submission, template-sync: EUM template API, reviews
+    ExecutionStatusEvents,  # profile-apply: requests of executions stopped or timed out
 )
