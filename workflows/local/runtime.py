@@ -17,6 +17,8 @@ import time
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 
@@ -69,13 +71,16 @@ class LocalRuntime:
         self._set_environment()
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
+        # moto starts every mock without a default session; give it one that reads
+        # botocore's data files through the process's loader.
+        boto3.DEFAULT_SESSION = _session(self.region)
         botocore_hook.install(self.stand_ins)
         forget_clients()
         for function in all_functions():
             REGISTRY.register(function)
         REGISTRY.faults.clear()
         REGISTRY.invocations.clear()
-        self.services = LocalServices(self.settings, boto3.Session())
+        self.services = LocalServices(self.settings, boto3.DEFAULT_SESSION)
         self.services.create_all()
         self.features = [factory() for factory in FEATURE_FACTORIES]
         for feature in self.features:
@@ -177,3 +182,14 @@ class LocalRuntime:
 
     def table(self) -> Any:
         return boto3.resource("dynamodb", region_name=self.region).Table(resources.TABLE_NAME)
+
+
+_DATA_LOADER = botocore.loaders.create_loader()
+
+
+def _session(region: str) -> boto3.Session:
+    """A session whose botocore data (endpoints, service models) comes from one loader per
+    process: parsing those JSON files again for each runtime cost 0.6 s of every start."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _DATA_LOADER)
+    return boto3.Session(botocore_session=core, region_name=region)
