@@ -12,13 +12,13 @@ answers ``recorded: false`` and the workflow records it in a step of its own.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tasks.common.mail import send_email
+from tasks.common.retries import attempts
 from tasks.message_notify.claims import facts, record_sent, renew
 from tasks.message_notify.errors import NotificationClaimLost
 
@@ -43,7 +43,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 
 def _record(event: dict[str, Any], ses_message_id: str) -> bool:
-    for attempt in range(1, RECORD_ATTEMPTS + 1):
+    for attempt in attempts(RECORD_ATTEMPTS, RECORD_BACKOFF_SECONDS):
         try:
             if not record_sent(
                 event["eventId"],
@@ -59,6 +59,4 @@ def _record(event: dict[str, Any], ses_message_id: str) -> bool:
                 "Could not record the e-mail as sent",
                 extra={"attempt": attempt, "error": type(exc).__name__},
             )
-            if attempt < RECORD_ATTEMPTS:
-                time.sleep(RECORD_BACKOFF_SECONDS * 2 ** (attempt - 1))
     return False

@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 from tasks.common.clients import table
 from tasks.common.errors import aws_call, error_code
 from tasks.common.masking import mask_phone
+from tasks.common.records import query_all
 from tasks.messages.content import e164
 from tasks.messages.conversations import conversation_key, iso
 from tasks.messages.tenants import Tenant
@@ -71,8 +72,7 @@ def _record(
     tenant: Tenant, number: str, wamid: str, name: str, at: datetime, status: dict[str, Any]
 ) -> None:
     key = {"PK": conversation_key(tenant.tenant_id, number), "SK": f"{STATUS_PREFIX}{wamid}"}
-    seen = {
-        "#seen": f"{name}At",
+    values: dict[str, Any] = {
         ":at": iso(at),
         ":record": "DeliveryStatus",
         ":tenant": tenant.tenant_id,
@@ -84,13 +84,13 @@ def _record(
     errors = _errors(status)
     if errors:
         update += ", errors = :errors"
-        seen[":errors"] = errors
+        values[":errors"] = errors
     with aws_call("DynamoDB UpdateItem delivery status"):
         table().update_item(
             Key=key,
             UpdateExpression=update,
-            ExpressionAttributeNames={"#seen": seen.pop("#seen")},
-            ExpressionAttributeValues=seen,
+            ExpressionAttributeNames={"#seen": f"{name}At"},
+            ExpressionAttributeValues=values,
         )
     rank = PROGRESS.get(name)
     if rank is None:
@@ -115,17 +115,10 @@ def _record(
 
 def delivery_statuses(tenant: Tenant, number: str, limit: int) -> list[dict[str, Any]]:
     """The latest ``limit`` status records of messages sent to one customer, newest first."""
-    records: list[dict[str, Any]] = []
-    params: dict[str, Any] = {
-        "KeyConditionExpression": Key("PK").eq(conversation_key(tenant.tenant_id, number))
+    records = query_all(
+        "delivery statuses",
+        KeyConditionExpression=Key("PK").eq(conversation_key(tenant.tenant_id, number))
         & Key("SK").begins_with(STATUS_PREFIX),
-    }
-    while True:
-        with aws_call("DynamoDB Query delivery statuses"):
-            page = table().query(**params)
-        records.extend(page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            break
-        params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    )
     records.sort(key=lambda r: str(r.get("statusAt") or ""), reverse=True)
     return records[:limit]

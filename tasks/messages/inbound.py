@@ -16,12 +16,12 @@ from aws_lambda_powertools import Logger
 from tasks.common.masking import mask_phone
 from tasks.common.tenants import UnknownTenant
 from tasks.messages.content import e164, message_content
-from tasks.messages.conversations import iso, record_message
+from tasks.messages.conversations import record_message
 from tasks.messages.delivery_statuses import record_statuses
 from tasks.messages.errors import MessageRefused
-from tasks.messages.events import publish
+from tasks.messages.events import message_event, publish
 from tasks.messages.media import store_inbound_media
-from tasks.messages.schema import Customer, MessageEvent, event_id
+from tasks.messages.schema import Customer
 from tasks.messages.tenants import Tenant, find_tenant
 from tasks.messages.welcome import welcome_if_due
 from tasks.waba_events.router import WabaChange, on_field
@@ -57,20 +57,12 @@ def receive(tenant: Tenant, raw: dict[str, Any], names: dict[str, str]) -> dict[
     message.media = [store_inbound_media(tenant, media) for media in message.media]
     now = datetime.now(UTC)
     at = datetime.fromtimestamp(int(raw["timestamp"]), UTC) if raw.get("timestamp") else now
-    inbound_event_id = event_id("inbound", tenant.tenant_id, message.messageId)
+    event = message_event("inbound", tenant, customer, message, at)
+    inbound_event_id = event.eventId
     logger.append_keys(tenant=tenant.tenant_id, customer=mask_phone(customer.number))
 
     record_message(tenant, customer, message, "inbound", at, inbound_event_id)
-    publish(
-        MessageEvent(
-            eventId=inbound_event_id,
-            direction="inbound",
-            occurredAt=iso(at),
-            business=tenant.as_event(),
-            customer=customer,
-            message=message,
-        )
-    )
+    publish(event)
     try:
         welcome = welcome_if_due(tenant, customer, now)
     except MessageRefused as refused:

@@ -3,15 +3,15 @@ conversation and an outbound event is published, so the team gets its e-mail."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from tasks.messages.conversations import iso, record_message
-from tasks.messages.events import publish
-from tasks.messages.schema import Customer, Message, MessageEvent, event_id
+from tasks.common.retries import attempts
+from tasks.messages.conversations import record_message
+from tasks.messages.events import message_event, publish
+from tasks.messages.schema import Customer, Message, MessageEvent
 from tasks.messages.tenants import Tenant
 from tasks.messages.whatsapp import send_whatsapp_message
 
@@ -32,7 +32,8 @@ def send_to_customer(
     message_id = send_whatsapp_message(tenant, customer.number, payload)
     now = datetime.now(UTC)
     message = shown.model_copy(update={"messageId": message_id})
-    outbound_event_id = event_id("outbound", tenant.tenant_id, message_id)
+    event = message_event("outbound", tenant, customer, message, now)
+    outbound_event_id = event.eventId
     result: dict[str, Any] = {
         "messageId": message_id,
         "eventId": outbound_event_id,
@@ -47,16 +48,7 @@ def send_to_customer(
             extra={"messageId": message_id, "error": type(exc).__name__},
         )
         result["recorded"] = False
-    if not _publish_after_send(
-        MessageEvent(
-            eventId=outbound_event_id,
-            direction="outbound",
-            occurredAt=iso(now),
-            business=tenant.as_event(),
-            customer=customer,
-            message=message,
-        )
-    ):
+    if not _publish_after_send(event):
         result["notified"] = False
     return result
 
@@ -64,7 +56,7 @@ def send_to_customer(
 def _publish_after_send(event: MessageEvent) -> bool:
     """Publish the event of a message WhatsApp has accepted, trying a few times: the
     notifier's claim on ``eventId`` makes a repeated event harmless, a lost one is not."""
-    for attempt in range(1, PUBLISH_ATTEMPTS + 1):
+    for attempt in attempts(PUBLISH_ATTEMPTS, PUBLISH_BACKOFF_SECONDS):
         try:
             publish(event)
             return True
@@ -74,8 +66,6 @@ def _publish_after_send(event: MessageEvent) -> bool:
                 extra={"messageId": event.message.messageId, "attempt": attempt,
                        "error": type(exc).__name__},
             )
-            if attempt < PUBLISH_ATTEMPTS:
-                time.sleep(PUBLISH_BACKOFF_SECONDS * 2 ** (attempt - 1))
     # TODO: an event still unpublished here means no e-mail for this message; publishing
     # from the table's stream (a transactional outbox) would close the gap.
     logger.error("Outbound event lost: no e-mail", extra={"messageId": event.message.messageId})

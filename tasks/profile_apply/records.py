@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 from tasks.common.clients import table
 from tasks.common.environment import setting
 from tasks.common.errors import aws_call, error_code
-from tasks.common.records import plain
+from tasks.common.records import plain, query_all
 
 # Request statuses
 PENDING_APPLY = "PENDING_APPLY"
@@ -156,7 +156,8 @@ def close_request(request: dict[str, Any], outcome: str, fields: dict[str, Any])
 def requests_of(tenant_id: str, phone_number_id: str | None = None) -> list[dict[str, Any]]:
     """Every request of a tenant (or of one of its phone numbers), newest first."""
     prefix = phone_sk(phone_number_id, "VERSION#") if phone_number_id else "PHONE#"
-    items = _query_all(
+    items = query_all(
+        "profile requests",
         KeyConditionExpression=Key("PK").eq(profile_pk(tenant_id)) & Key("SK").begins_with(prefix),
         FilterExpression=Attr("recordType").eq("ProfileRequest"),
         ConsistentRead=True,
@@ -178,22 +179,14 @@ def last_applied(tenant_id: str, phone_number_id: str) -> dict[str, Any] | None:
 
 def decisions_of(tenant_id: str) -> list[dict[str, Any]]:
     """Every recorded decision of a tenant, newest first."""
-    items = _query_all(
+    items = query_all(
+        "profile decisions",
         KeyConditionExpression=Key("PK").eq(profile_pk(tenant_id))
         & Key("SK").begins_with("DECISION#"),
         ScanIndexForward=False,
     )
     return items
 
-
-def _query_all(**params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    while True:
-        page = call_table("query", **params)
-        items.extend(page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            return items
-        params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 # -- approvals ---------------------------------------------------------------------------------
