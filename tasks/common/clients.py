@@ -19,12 +19,15 @@ def client(service: str) -> Any:
     return boto3.client(service, config=NO_SDK_RETRIES)
 
 
-@functools.cache
 def media_link_signer() -> Any:
     """The S3 client that presigns media links. ``MEDIA_LINK_ENDPOINT``, when set, is the
     host the links name (the embedded runtime's endpoint, path-style); on AWS it is unset
     and links name the bucket's S3 host. Signing makes no call."""
-    endpoint = os.environ.get("MEDIA_LINK_ENDPOINT", "")
+    return _signer(os.environ.get("MEDIA_LINK_ENDPOINT", ""))
+
+
+@functools.cache
+def _signer(endpoint: str) -> Any:
     if not endpoint:
         return client("s3")
     return boto3.client(
@@ -45,5 +48,5 @@ def table() -> Any:
 def forget_clients() -> None:
     """Drop cached clients (the local runtime calls this when it resets its services)."""
     client.cache_clear()
-    media_link_signer.cache_clear()
+    _signer.cache_clear()
     table.cache_clear()

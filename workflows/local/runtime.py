@@ -92,7 +92,6 @@ class LocalRuntime:
         self.server = server
         os.environ["WECARE_PUBLIC_URL"] = server.url
         os.environ["MEDIA_LINK_ENDPOINT"] = server.url
-        forget_clients()
         for prefix, app in self.mounts.items():
             server.mount(prefix, app)
 
