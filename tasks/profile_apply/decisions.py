@@ -238,8 +238,7 @@ def decide(decision: Decision) -> DecisionOutcome:
                                             "channel": decision.channel})
 
     settles = decision.verdict == REJECTED or _claim_delivery(request, details)
-    request = records.get_request(request["tenantId"], request["phoneNumberId"],
-                                  int(request["version"])) or request
+    request = records.stored_now(request) or request
     delivered = settles and _deliver_or_take_back(request, approval, details)
     approval = records.get_approval(approval["approvalId"]) or approval
     return DecisionOutcome(
@@ -404,8 +403,7 @@ def _deliver_or_take_back(
             return True
         stale_token = request.get("taskToken")
         time.sleep(DELIVERY_PAUSE_SECONDS)
-        fresh = records.get_request(request["tenantId"], request["phoneNumberId"],
-                                    int(request["version"]))
+        fresh = records.stored_now(request)
         if fresh is None or fresh["status"] != PENDING_APPLY or not _execution_running(
             fresh.get("executionArn", "")
         ):

@@ -148,10 +148,13 @@ def close_request(request: dict[str, Any], outcome: str, fields: dict[str, Any])
     except ClientError as exc:
         if not is_condition_failure(exc):
             raise
-        current = get_request(request["tenantId"], request["phoneNumberId"],
-                              int(request["version"]))
-        return current or request
+        return stored_now(request) or request
     return response["Attributes"]
+
+def stored_now(request: dict[str, Any]) -> dict[str, Any] | None:
+    """The request as the table holds it now (read again after a write raced with it)."""
+    return get_request(request["tenantId"], request["phoneNumberId"], int(request["version"]))
+
 
 def requests_of(tenant_id: str, phone_number_id: str | None = None) -> list[dict[str, Any]]:
     """Every request of a tenant (or of one of its phone numbers), newest first."""

@@ -103,8 +103,6 @@ def _create_approvals(request: dict[str, Any], task_token: str) -> dict[str, Any
     except ClientError as exc:
         if not records.is_condition_failure(exc):
             raise
-        fresh = records.get_request(request["tenantId"], request["phoneNumberId"],
-                                    int(request["version"]))
-        raise_not_waiting(fresh, int(request["version"]))
+        raise_not_waiting(records.stored_now(request), int(request["version"]))
     logger.info("Created approvals", extra={"approvals": len(ids)})
     return {**request, "taskToken": task_token, "approvalIds": ids, "expiresAt": expires_at}

@@ -49,7 +49,5 @@ def replace_token(request: dict[str, Any], task_token: str, **fields: Any) -> di
     except ClientError as exc:
         if not records.is_condition_failure(exc):
             raise
-        fresh = records.get_request(request["tenantId"], request["phoneNumberId"],
-                                    int(request["version"]))
-        raise_not_waiting(fresh, int(request["version"]))
+        raise_not_waiting(records.stored_now(request), int(request["version"]))
     return response["Attributes"]
