@@ -39,9 +39,14 @@ def _millis(moment: datetime | None) -> int | None:
     return int(moment.timestamp() * 1000) if moment else None
 
 
+def ended_status(execution: Any) -> str:
+    """SUCCEEDED, FAILED, ABORTED or TIMED_OUT, of moto's execution object."""
+    return str(getattr(execution.exec_status, "value", execution.exec_status))
+
+
 def status_change_event(execution: Any, account_id: str, region: str) -> dict[str, Any]:
     """The EventBridge event Step Functions sends when ``execution`` (moto's) has ended."""
-    status = str(getattr(execution.exec_status, "value", execution.exec_status))
+    status = ended_status(execution)
     error, cause = execution.error, execution.cause
     if status == "ABORTED":  # StopExecution's error and cause live on the program state
         stopped = execution.exec_worker.env.program_state()
@@ -76,6 +81,7 @@ class ExecutionStatusEvents:
     def __init__(self, functions: tuple[ServiceFunction, ...] = SERVICE_FUNCTIONS) -> None:
         self.watchers = [f for f in functions if f.trigger == "execution-status"]
         self.runtime: Any = None
+        self._arns: dict[str, str] = {}  # state machine ARN -> workflow name
         # (function, event, its answer), for tests and for `wecare-flows` users reading logs
         self.delivered: list[tuple[str, dict[str, Any], Any]] = []
 
@@ -96,14 +102,17 @@ class ExecutionStatusEvents:
         workflow = self._arns.get(execution.state_machine_arn)
         if workflow is None:
             return  # another runtime's execution
-        status = str(getattr(execution.exec_status, "value", execution.exec_status))
-        for function in self.watchers:
-            if workflow in function.watches and status in function.ended_statuses:
-                event = status_change_event(execution, self.runtime.account_id, self.runtime.region)
-                threading.Thread(
-                    target=self._deliver, args=(function.name, event),
-                    name=f"status-event-{function.name}", daemon=True,
-                ).start()
+        status = ended_status(execution)
+        watchers = [f for f in self.watchers
+                    if workflow in f.watches and status in f.ended_statuses]
+        if not watchers:
+            return
+        event = status_change_event(execution, self.runtime.account_id, self.runtime.region)
+        for function in watchers:
+            threading.Thread(
+                target=self._deliver, args=(function.name, event),
+                name=f"status-event-{function.name}", daemon=True,
+            ).start()
 
     def _deliver(self, function_name: str, event: dict[str, Any]) -> None:
         answer: Any = None
