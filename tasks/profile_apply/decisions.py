@@ -418,35 +418,62 @@ def _deliver_or_take_back(
 
 
 def _take_back(request: dict[str, Any], approval: dict[str, Any], details: dict[str, Any]) -> None:
-    """Undo a recorded decision that could not be delivered (the execution had ended)."""
-    verdict_status = APPROVED if request.get("decision") == APPLIED else REJECTED
-    approved = verdict_status == APPROVED
+    """Undo a recorded decision that could not be delivered (the execution had ended).
+
+    The approval goes back to PENDING while its request still waits, and to CLOSED once
+    the request has ended: the request's end (``close_ended_request``) closes only the
+    approvals that are PENDING, so a take-back that came second must close its own.
+    """
     try:
-        records.transact(
-            [
-                {"Update": {
-                    "Key": records.approval_key(approval["approvalId"]),
-                    "UpdateExpression": "SET #status = :pending REMOVE decision, decidedAt, "
-                    "channel, sourceAddress, #identity, note",
-                    "ConditionExpression": "#status = :decided AND decidedAt = :at",
-                    "ExpressionAttributeNames": {"#status": "status", "#identity": "identity"},
-                    "ExpressionAttributeValues": {":pending": PENDING, ":decided": verdict_status,
-                                                  ":at": details["decidedAt"]},
-                }},
-                {"Update": {
-                    "Key": records.request_key(request),
-                    "UpdateExpression": ("ADD approvalsReceived :minus " if approved else "")
-                    + "REMOVE decisionSentBy, decision, decisionDetails",
-                    "ConditionExpression": "decisionSentBy = :id",
-                    "ExpressionAttributeValues": {":id": approval["approvalId"],
-                                                  **({":minus": -1} if approved else {})},
-                }},
-                {"Delete": {"Key": {
-                    "PK": records.profile_pk(request["tenantId"]),
-                    "SK": f"DECISION#{details['decidedAt']}#{approval['approvalId']}",
-                }}},
-            ]
-        )
+        _undo_decision(request, approval, details, still_waiting=True)
+        return
+    except ClientError as exc:
+        if not records.is_condition_failure(exc):
+            logger.warning("Could not take back an undelivered decision",
+                           extra={"code": error_code(exc)})
+            return
+    try:
+        _undo_decision(request, approval, details, still_waiting=False)
     except ClientError as exc:
         logger.warning("Could not take back an undelivered decision",
                        extra={"code": error_code(exc)})
+
+
+def _undo_decision(
+    request: dict[str, Any], approval: dict[str, Any], details: dict[str, Any],
+    still_waiting: bool,
+) -> None:
+    verdict_status = APPROVED if request.get("decision") == APPLIED else REJECTED
+    approved = verdict_status == APPROVED
+    condition, names = "decisionSentBy = :id", {}
+    values: dict[str, Any] = {":id": approval["approvalId"], **({":minus": -1} if approved else {})}
+    if still_waiting:
+        condition += " AND #status = :waiting"
+        names["#status"] = "status"
+        values[":waiting"] = PENDING_APPLY
+    records.transact(
+        [
+            {"Update": {
+                "Key": records.approval_key(approval["approvalId"]),
+                "UpdateExpression": "SET #status = :after REMOVE decision, decidedAt, "
+                "channel, sourceAddress, #identity, note",
+                "ConditionExpression": "#status = :decided AND decidedAt = :at",
+                "ExpressionAttributeNames": {"#status": "status", "#identity": "identity"},
+                "ExpressionAttributeValues": {":after": PENDING if still_waiting else CLOSED,
+                                              ":decided": verdict_status,
+                                              ":at": details["decidedAt"]},
+            }},
+            {"Update": {
+                "Key": records.request_key(request),
+                "UpdateExpression": ("ADD approvalsReceived :minus " if approved else "")
+                + "REMOVE decisionSentBy, decision, decisionDetails",
+                "ConditionExpression": condition,
+                **({"ExpressionAttributeNames": names} if names else {}),
+                "ExpressionAttributeValues": values,
+            }},
+            {"Delete": {"Key": {
+                "PK": records.profile_pk(request["tenantId"]),
+                "SK": f"DECISION#{details['decidedAt']}#{approval['approvalId']}",
+            }}},
+        ]
+    )
